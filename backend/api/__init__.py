@@ -1,0 +1,24 @@
+"""/api/v1: one blueprint per resource, each registered here."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+from backend.api import docs, request_guard
+from backend.extensions import api
+
+# Each module exposes `blp`, a flask-smorest Blueprint with its own url_prefix.
+RESOURCE_MODULES = (
+    "backend.api.health",
+    "backend.api.regions",
+)
+
+
+def init_app(app: Flask) -> None:
+    api.init_app(app)
+    for name in RESOURCE_MODULES:
+        api.register_blueprint(import_module(name).blp)
+    request_guard.init_app(app)
+    docs.init_app(app)

@@ -1,0 +1,57 @@
+"""Field types that refuse what marshmallow's defaults let through.
+
+marshmallow's `Integer()` accepts "１２" (fullwidth) and truncates 1.5; money must be
+exact Decimal with at most two places, written with ASCII digits.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import ValidationError, fields
+
+MONEY_PATTERN = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,2})?")
+
+
+INTEGER_TEXT = re.compile(r"-?[0-9]{1,18}")
+
+
+class StrictInteger(fields.Integer):
+    """JSON integers, or ASCII digit strings (query strings are text); nothing else."""
+
+    def _validated(self, value):
+        if isinstance(value, str):
+            if not INTEGER_TEXT.fullmatch(value):
+                raise self.make_error("invalid")
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return value
+
+
+class Money(fields.Field):
+    """Yuan as a string with two decimals ("528.00"); accepts "528", "528.5" or 528."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return f"{Decimal(value).quantize(Decimal('0.01'))}"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValidationError('金额应为数字字符串,如 "528.00"')
+        text = str(value).strip()
+        if not MONEY_PATTERN.fullmatch(text):
+            raise ValidationError("金额格式无效,最多两位小数")
+        try:
+            return Decimal(text).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise ValidationError("金额格式无效") from None
+
+
+class Text(fields.String):
+    """A trimmed string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()

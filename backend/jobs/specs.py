@@ -1,0 +1,27 @@
+"""Every background job, declared as data: function, queue, timeout, retries, id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    func: str  # dotted path, so that declaring a job imports nothing
+    queue: str
+    timeout: int  # seconds
+    retry_intervals: tuple[int, ...] = (10, 60, 300)  # RELIABILITY.md row 1
+    # "attachment-{0}": one live job per subject (enqueued with unique=True).
+    id_template: str | None = None
+    failure_ttl: int = 30 * 86400  # keep failures a month, not RQ's default year
+
+
+JOBS: dict[str, JobSpec] = {
+    "daily.tick": JobSpec(
+        func="backend.jobs.daily.tick",
+        queue="default",
+        timeout=1800,
+        retry_intervals=(60, 300, 900),
+        id_template="tick-{0}",
+    ),
+}

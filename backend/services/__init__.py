@@ -1,0 +1,1 @@
+"""Domain rules, one module per domain. No Flask request objects in here."""

@@ -1,0 +1,93 @@
+"""Working days on the Chinese official calendar (holidays and 调休 included).
+
+The `holidays` package knows the published schedules; staff overrides (loaded when
+the State Council publishes a year before any package has it) win over it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import holidays
+from holidays.countries.china import ChinaStaticHolidays
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.models import CalendarOverride
+
+log = logging.getLogger(__name__)
+
+
+class WorkCalendar:
+    def __init__(self, overrides: Mapping[date, bool] | None = None):
+        self._overrides = dict(overrides or {})
+        self._official = holidays.China()
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._overrides:
+            return self._overrides[day]
+        return self._official.is_working_day(day)
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The date `count` working days after `start` (start itself not counted)."""
+        if count < 0:
+            raise ValueError("count must not be negative")
+        day = start
+        while count:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count -= 1
+        return day
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, else the next one."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`; negative when end < start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(
+            self.is_working_day(start + timedelta(days=offset))
+            for offset in range(1, (end - start).days + 1)
+        )
+
+    def knows_year(self, year: int) -> bool:
+        """Whether the State Council's schedule of `year` (its 调休 days) is loaded.
+
+        The package computes every year's festivals by rule, but knows the swapped
+        days only for years whose notice it has carried.
+        """
+        published = year in ChinaStaticHolidays.special_public_holidays
+        return published or any(day.year == year for day in self._overrides)
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    rows = session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day))
+    return WorkCalendar({day: working for day, working in rows})
+
+
+def set_override(session: Session, day: date, is_working_day: bool, note: str = "") -> None:
+    row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
+    if row is None:
+        row = CalendarOverride(day=day)
+        session.add(row)
+    row.is_working_day = is_working_day
+    row.note = note
+
+
+def check_next_year_known(session: Session, day: date) -> dict[str, object]:
+    """From December on, say whether next year's official schedule is loaded yet.
+
+    Deadlines crossing New Year are wrong until it is: staff load the State
+    Council's notice as overrides when no package has it.
+    """
+    next_year = day.year + 1
+    known = day.month < 12 or load_calendar(session).knows_year(next_year)
+    if not known:
+        log.warning("official calendar for %s not loaded; deadlines may be wrong", next_year)
+    return {"year": next_year, "known": known}

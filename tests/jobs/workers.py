@@ -1,0 +1,42 @@
+"""Real RQ workers for tests: a burst worker process that runs the app's jobs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from flask import Flask
+
+from backend.config import PROJECT_ROOT
+
+
+def worker_environment(app: Flask) -> dict[str, str]:
+    config = app.config
+    return dict(
+        os.environ,
+        FLASK_APP="backend:create_app",
+        APP_ENV="test",
+        DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL=config["REDIS_URL"],
+        INSTANCE_DIR=config["INSTANCE_DIR"],
+        STORAGE_DIR=config["STORAGE_DIR"],
+        SECRET_KEY=config["SECRET_KEY"],
+        JWT_SECRET_KEY=config["JWT_SECRET_KEY"],
+        FIELD_ENCRYPTION_KEY=config["FIELD_ENCRYPTION_KEY"],
+    )
+
+
+def run_burst_worker(app: Flask, queues: list[str], timeout: float = 120) -> None:
+    """Run `flask worker --burst` in its own process until the queues are empty."""
+    command = [sys.executable, "-m", "flask", "worker", "--burst"]
+    for queue in queues:
+        command += ["--queues", queue]
+    subprocess.run(
+        command,
+        env=worker_environment(app),
+        cwd=PROJECT_ROOT,
+        check=True,
+        timeout=timeout,
+        capture_output=True,
+    )

