@@ -131,3 +131,17 @@ def demo(app):
     seed_demo(db.session, "test")
     db.session.commit()
     return app
+
+
+@pytest.fixture
+def login(demo):
+    """login("county01") -> headers carrying a real access token for that demo account."""
+    from flask_jwt_extended import create_access_token
+
+    from backend.services.users import find_by_username
+
+    def headers_for(username: str, fresh: bool = False) -> dict[str, str]:
+        user = find_by_username(db.session, username)
+        return {"Authorization": f"Bearer {create_access_token(user, fresh=fresh)}"}
+
+    return headers_for

@@ -6,7 +6,7 @@ from importlib import import_module
 
 from flask import Flask
 
-from backend.api import docs, request_guard
+from backend.api import docs, request_guard, security
 from backend.extensions import api
 
 # Each module exposes `blp`, a flask-smorest Blueprint with its own url_prefix.
@@ -18,6 +18,7 @@ RESOURCE_MODULES = (
 
 def init_app(app: Flask) -> None:
     api.init_app(app)
+    security.init_app(app)
     for name in RESOURCE_MODULES:
         api.register_blueprint(import_module(name).blp)
     request_guard.init_app(app)

@@ -1,0 +1,73 @@
+"""Who is calling: JWT (Bearer header for the mini program, httpOnly cookies plus CSRF
+double-submit for the portal) → the `User` row, checked on every request.
+
+`@auth_required(roles...)` is the one gate views use; `current_user()` the one way
+they learn who is calling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask
+from flask_jwt_extended import current_user as jwt_current_user
+from flask_jwt_extended import verify_jwt_in_request
+from sqlalchemy import select
+
+from backend.errors import Forbidden, error_response
+from backend.extensions import db, jwt
+from backend.models import Role, User
+
+
+def current_user() -> User:
+    """The signed-in user; only valid inside an `@auth_required` view."""
+    return jwt_current_user
+
+
+def auth_required(*roles: Role, fresh: bool = False) -> Callable:
+    """Require a valid token (a fresh one for approvals and payments) and one of `roles`."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            verify_jwt_in_request(fresh=fresh)
+            if roles and current_user().role not in roles:
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _load_user(_header: dict, payload: dict) -> User | None:
+    """None (→ 401) when the account is gone, disabled, or its tokens were voided."""
+    try:
+        user_id = int(payload["sub"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    user = db.session.scalar(select(User).where(User.id == user_id))
+    if user is None or not user.is_active:
+        return None
+    if payload.get("iat", 0) < int(user.tokens_valid_after.timestamp()):
+        return None
+    if payload.get("role") != user.role:  # demoted or promoted since the token was issued
+        return None
+    return user
+
+
+def _unauthorized(message: str = "请先登录"):
+    return error_response(401, "unauthorized", message)
+
+
+def init_app(app: Flask) -> None:
+    jwt.user_lookup_loader(_load_user)
+    jwt.user_identity_loader(lambda user: str(user.id))
+    jwt.additional_claims_loader(lambda user: {"role": user.role})
+    jwt.unauthorized_loader(lambda _reason: _unauthorized())
+    jwt.invalid_token_loader(lambda _reason: _unauthorized("登录凭证无效,请重新登录"))
+    jwt.expired_token_loader(lambda _h, _p: _unauthorized("登录已过期,请重新登录"))
+    jwt.revoked_token_loader(lambda _h, _p: _unauthorized("登录已退出,请重新登录"))
+    jwt.user_lookup_error_loader(lambda _h, _p: _unauthorized("账号不可用,请重新登录"))
+    jwt.needs_fresh_token_loader(lambda _h, _p: _unauthorized("请重新输入密码确认此操作"))
