@@ -155,7 +155,10 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(messages, Mapping):
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema" and prefix:
+                name = prefix  # a nested object's own error belongs to its field
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             flat.update(flatten_messages(value, name))
     elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
         flat[prefix or "_schema"] = [translate(m) for m in messages]

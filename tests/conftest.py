@@ -145,3 +145,22 @@ def login(demo):
         return {"Authorization": f"Bearer {create_access_token(user, fresh=fresh)}"}
 
     return headers_for
+
+
+@pytest.fixture
+def make_citizen(demo):
+    """make_citizen(id_number, name=..., phone=...) -> (user, auth headers)."""
+    from flask_jwt_extended import create_access_token
+
+    from backend.models import Role
+    from backend.services import users
+
+    def make(id_number: str, name: str = "王秀英", phone: str = "13912345678", verified=True):
+        user = users.create_user(
+            db.session, role=Role.CITIZEN, name=name, phone=phone, id_number=id_number
+        )
+        user.real_name_verified = verified
+        db.session.commit()
+        return user, {"Authorization": f"Bearer {create_access_token(user)}"}
+
+    return make

@@ -1,5 +1,6 @@
 """Models, one module per aggregate; importing this package registers them all."""
 
+from backend.models.application import Application, ApplicationEvent, ApplicationType
 from backend.models.calendar import CalendarOverride
 from backend.models.region import Region, RegionLevel
 from backend.models.registry import RegistryOffice
@@ -8,6 +9,9 @@ from backend.models.user import STAFF_ROLES, Role, User
 
 __all__ = [
     "STAFF_ROLES",
+    "Application",
+    "ApplicationEvent",
+    "ApplicationType",
     "AreaType",
     "CalendarOverride",
     "DibaoStandard",

@@ -1,0 +1,140 @@
+"""/applications: open a case, follow it, act on it."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from backend.api.fields import StrictInteger, Text
+from backend.api.pagination import PageArgsSchema, page_schema, paginate
+from backend.api.security import auth_required, current_user
+from backend.extensions import db
+from backend.models import Application, ApplicationType, Role
+from backend.services import applications, workflow
+from backend.services.crypto import current_cipher, mask_id_number, mask_phone
+
+blp = Blueprint(
+    "applications", __name__, url_prefix="/api/v1/applications", description="低保、高龄津贴申请"
+)
+
+REGION_CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
+PROGRAMS = validate.OneOf([t.value for t in ApplicationType])
+ACTIONS = sorted({t.action for t in workflow.TRANSITIONS})
+
+
+class ApplicantInSchema(Schema):
+    name = Text(required=True)
+    id_number = fields.String(required=True)
+    phone = fields.String(load_default=None)
+
+
+class ApplicationCreateSchema(Schema):
+    type = fields.String(required=True, validate=PROGRAMS)
+    region_code = fields.String(required=True, validate=REGION_CODE)
+    applicant = fields.Nested(ApplicantInSchema, required=True)
+    on_behalf = fields.Boolean(load_default=False)
+
+
+class ApplicantOutSchema(Schema):
+    name = fields.String(attribute="applicant_name")
+    id_number = fields.Function(
+        lambda a: mask_id_number(current_cipher().decrypt(a.applicant_id_cipher))
+    )
+    phone = fields.Function(
+        lambda a: (
+            mask_phone(current_cipher().decrypt(a.applicant_phone_cipher))
+            if a.applicant_phone_cipher
+            else None
+        )
+    )
+
+
+class TimelineEventSchema(Schema):
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor_role = fields.String()
+    comment = fields.String()
+    at = fields.DateTime(attribute="created_at")
+
+
+class ApplicationSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    type = fields.String()
+    status = fields.String()
+    version = fields.Integer()
+    allowed_actions = fields.Function(lambda a: workflow.allowed_actions(a, current_user()))
+    region_code = fields.Function(lambda a: a.region.code)
+    region_name = fields.Function(lambda a: a.region.name)
+    applicant = fields.Function(lambda a: ApplicantOutSchema().dump(a))
+    on_behalf = fields.Boolean()
+    deadline = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+    timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events")
+
+
+class QueueArgsSchema(PageArgsSchema):
+    status = fields.String(load_default=None, validate=validate.Length(max=30))
+    type = fields.String(load_default=None, validate=PROGRAMS)
+    region_code = fields.String(load_default=None, validate=REGION_CODE)
+    overdue = fields.Boolean(load_default=False)
+
+
+class ActionSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    version = StrictInteger(required=True, validate=validate.Range(1, 2**31 - 1))
+    comment = Text(load_default="", validate=validate.Length(max=500))
+
+
+@blp.post("")
+@auth_required(Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF)
+@blp.arguments(ApplicationCreateSchema)
+@blp.response(201, ApplicationSchema)
+def create_application(body):
+    application = applications.create(
+        db.session,
+        current_user(),
+        program=ApplicationType(body["type"]),
+        region_code=body["region_code"],
+        applicant=applications.Applicant(**body["applicant"]),
+        on_behalf=body["on_behalf"],
+    )
+    db.session.commit()
+    return application
+
+
+@blp.get("")
+@auth_required()
+@blp.arguments(QueueArgsSchema, location="query")
+@blp.response(200, page_schema(ApplicationSchema))
+def list_applications(args):
+    filters = applications.QueueFilter(
+        status=args["status"],
+        program=ApplicationType(args["type"]) if args["type"] else None,
+        region_code=args["region_code"],
+        overdue=args["overdue"],
+    )
+    query = applications.queue(db.session, current_user(), filters)
+    return paginate(db.session, query, [Application.id], args, descending=True)
+
+
+@blp.get("/<int:application_id>")
+@auth_required()
+@blp.response(200, ApplicationSchema)
+def get_application(application_id: int):
+    return applications.get(db.session, current_user(), application_id)
+
+
+@blp.post("/<int:application_id>/actions")
+@auth_required()
+@blp.arguments(ActionSchema)
+@blp.response(200, ApplicationSchema)
+def act_on_application(body, application_id: int):
+    user = current_user()
+    application = applications.get(db.session, user, application_id)
+    workflow.perform(
+        db.session, application, user, body["action"], body["version"], body["comment"]
+    )
+    db.session.commit()
+    return application

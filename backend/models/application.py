@@ -1,0 +1,80 @@
+"""An application for a benefit (低保, 高龄津贴): who, where, and where it stands."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.extensions import db
+from backend.models.base import BigId, UTCDateTime, utcnow
+from backend.models.region import Region
+
+
+class ApplicationType(StrEnum):
+    DIBAO = "dibao"  # 最低生活保障
+    ELDERLY_ALLOWANCE = "elderly_allowance"  # 高龄津贴
+
+
+NUMBER_PREFIX = {ApplicationType.DIBAO: "DB", ApplicationType.ELDERLY_ALLOWANCE: "GL"}
+
+
+class Application(db.Model):
+    __tablename__ = "application"
+    __table_args__ = (
+        # The staff queue: newest first within a status, scoped by region.
+        Index("ix_application_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(30), default="draft")
+    # Optimistic concurrency: a stale version is a 409, two staff cannot both decide.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)  # the village
+    # The resident the case belongs to. An agent may apply before the resident has an
+    # account: the case is then found through the identity number's blind index.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(30))
+    applicant_id_cipher: Mapped[bytes] = mapped_column(LargeBinary)
+    applicant_id_index: Mapped[str] = mapped_column(String(64), index=True)
+    applicant_phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region] = relationship()
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        back_populates="application", order_by="ApplicationEvent.id"
+    )
+
+    # Versioned by hand (`bump_version`): bookkeeping writes such as assigning the
+    # number must not make a client's version stale; the WHERE check still applies.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    def bump_version(self) -> None:
+        self.version += 1
+
+
+class ApplicationEvent(db.Model):
+    """One step of the case's timeline: who did what, when, and why."""
+
+    __tablename__ = "application_event"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="events")

@@ -1,0 +1,146 @@
+"""Benefit applications: opening a case, finding it, listing a scoped queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from backend.errors import Forbidden, ValidationFailed
+from backend.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationType,
+    Region,
+    RegionLevel,
+    Role,
+    User,
+)
+from backend.models.application import NUMBER_PREFIX
+from backend.services import clock, regions, scope
+from backend.services.crypto import current_cipher
+from backend.services.identity import clean_name, parse_id_number
+from backend.services.users import normalise_phone
+
+APPLICATION_SCOPE = scope.Scope(
+    region_id=Application.region_id,
+    owner_id=Application.owner_id,
+    owner_id_index=Application.applicant_id_index,
+    submitted_by_id=Application.submitted_by_id,
+)
+FINAL_STATUSES = frozenset({"withdrawn", "rejected", "terminated"})
+# Who may open a case: residents for themselves, agents and township windows for others.
+OPENERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str
+    phone: str | None = None
+
+
+def create(
+    session: Session,
+    actor: User,
+    *,
+    program: ApplicationType,
+    region_code: str,
+    applicant: Applicant,
+    on_behalf: bool,
+) -> Application:
+    if actor.role not in OPENERS:
+        raise Forbidden("该角色不能提交申请")
+    village = _village_in_reach(session, actor, region_code)
+    id_number = parse_id_number(applicant.id_number, "applicant.id_number").value
+    cipher = current_cipher()
+    id_index = cipher.blind_index(id_number)
+    _check_applying_party(actor, id_index, on_behalf)
+    phone = normalise_phone(applicant.phone, "applicant.phone") if applicant.phone else None
+    application = Application(
+        type=program,
+        status="draft",
+        region=village,
+        owner_id=actor.id if actor.role == Role.CITIZEN else _resident_id(session, id_index),
+        applicant_name=clean_name(applicant.name, "applicant.name"),
+        applicant_id_cipher=cipher.encrypt(id_number),
+        applicant_id_index=id_index,
+        applicant_phone_cipher=cipher.encrypt(phone) if phone else None,
+        on_behalf=on_behalf,
+        submitted_by_id=actor.id,
+    )
+    session.add(application)
+    session.flush()
+    application.number = f"{NUMBER_PREFIX[program]}{clock.today().year}{application.id:08d}"
+    session.add(
+        ApplicationEvent(
+            application=application,
+            action="create",
+            to_status="draft",
+            actor_id=actor.id,
+            actor_role=actor.role,
+        )
+    )
+    session.flush()
+    return application
+
+
+def _village_in_reach(session: Session, actor: User, region_code: str) -> Region:
+    village = session.scalar(select(Region).where(Region.code == region_code))
+    if village is None or village.level != RegionLevel.VILLAGE:
+        raise ValidationFailed.field("region_code", "请选择申请人户籍所在的村(社区)")
+    if actor.role != Role.CITIZEN and not (actor.region and actor.region.contains(village)):
+        raise ValidationFailed.field("region_code", "只能为本辖区的居民申请")
+    return village
+
+
+def _check_applying_party(actor: User, id_index: str, on_behalf: bool) -> None:
+    if actor.role == Role.CITIZEN:
+        if on_behalf:
+            raise ValidationFailed.field("on_behalf", "居民只能为本人申请;代办请联系村级代办员")
+        if not actor.real_name_verified:
+            raise Forbidden("请先完成实名认证")
+        if actor.id_number_index != id_index:
+            raise ValidationFailed.field("applicant.id_number", "申请人身份证号与实名认证不一致")
+    elif not on_behalf:
+        raise ValidationFailed.field("on_behalf", "为他人申请时 on_behalf 应为 true")
+
+
+def _resident_id(session: Session, id_index: str) -> int | None:
+    return session.scalar(
+        select(User.id).where(User.id_number_index == id_index, User.role == Role.CITIZEN)
+    )
+
+
+def get(session: Session, user: User, application_id: int) -> Application:
+    return scope.get_visible(session, Application, application_id, APPLICATION_SCOPE, user)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str | None = None
+    program: ApplicationType | None = None
+    region_code: str | None = None
+    overdue: bool = False
+
+
+def queue(session: Session, user: User, filters: QueueFilter, today: date | None = None) -> Select:
+    """The scoped query of cases matching `filters` (paged by the caller)."""
+    query = scope.visible(select(Application), APPLICATION_SCOPE, user)
+    if filters.status:
+        query = query.where(Application.status == filters.status)
+    if filters.program:
+        query = query.where(Application.type == filters.program)
+    if filters.region_code:
+        region = regions.get_by_code(session, filters.region_code)
+        query = query.where(
+            Application.region_id.in_(select(Region.id).where(regions.subtree_condition(region)))
+        )
+    if filters.overdue:
+        query = query.where(
+            Application.deadline < (today or clock.today()),
+            Application.status.not_in(FINAL_STATUSES | {"approved"}),
+        )
+    return query

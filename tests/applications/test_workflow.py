@@ -1,0 +1,96 @@
+"""The case's state machine: a table of transitions and the roles that may take them."""
+
+import pytest
+
+from backend.services.workflow import TRANSITIONS
+
+
+def test_submit_then_accept(open_case, act):
+    case = open_case()
+    submitted = act(case, "agent0101", "submit")
+    assert submitted.status_code == 200
+    assert submitted.get_json()["status"] == "submitted"
+    accepted = act(submitted.get_json(), "town01", "accept")
+    assert accepted.get_json()["status"] == "accepted"
+    assert accepted.get_json()["version"] == 3
+    timeline = accepted.get_json()["timeline"]
+    assert [(e["action"], e["actor_role"]) for e in timeline] == [
+        ("create", "agent"),
+        ("submit", "agent"),
+        ("accept", "township_staff"),
+    ]
+
+
+def test_allowed_actions_follow_the_callers_role(open_case, act, client, login):
+    case = act(open_case(), "agent0101", "submit").get_json()
+    as_staff = client.get(f"/api/v1/applications/{case['id']}", headers=login("town01"))
+    assert as_staff.get_json()["allowed_actions"] == ["accept", "return"]
+    as_agent = client.get(f"/api/v1/applications/{case['id']}", headers=login("agent0101"))
+    assert as_agent.get_json()["allowed_actions"] == ["withdraw"]
+
+
+def test_an_action_not_in_the_table_for_this_role_is_409(open_case, act):
+    case = act(open_case(), "agent0101", "submit").get_json()
+    response = act(case, "agent0101", "accept")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "action_not_allowed"
+
+
+def test_an_action_not_allowed_in_this_state_is_409(open_case, act):
+    response = act(open_case(), "town01", "accept")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "action_not_allowed"
+
+
+def test_a_stale_version_is_409_and_changes_nothing(open_case, act, client, login):
+    case = act(open_case(), "agent0101", "submit").get_json()
+    assert act(case, "town01", "accept").status_code == 200
+    second = act(case, "town01", "return", comment="请补充收入证明")
+    assert second.status_code == 409
+    assert second.get_json()["error"]["code"] == "stale_version"
+    current = client.get(f"/api/v1/applications/{case['id']}", headers=login("town01"))
+    assert current.get_json()["status"] == "accepted"
+
+
+def test_return_needs_a_comment_saying_what_to_correct(open_case, act):
+    case = act(open_case(), "agent0101", "submit").get_json()
+    response = act(case, "town01", "return", comment="   ")
+    assert response.status_code == 422
+    assert "comment" in response.get_json()["error"]["details"]
+    returned = act(case, "town01", "return", comment="请补充收入证明")
+    assert returned.get_json()["status"] == "returned"
+    assert returned.get_json()["timeline"][-1]["comment"] == "请补充收入证明"
+
+
+def test_a_returned_case_is_resubmitted(open_case, act):
+    case = act(open_case(), "agent0101", "submit").get_json()
+    returned = act(case, "town01", "return", comment="请补充收入证明").get_json()
+    assert act(returned, "agent0101", "resubmit").get_json()["status"] == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"action": "approve_everything", "version": 1}, "action"),
+        ({"action": "submit"}, "version"),
+        ({"action": "submit", "version": "１"}, "version"),
+        ({"action": "submit", "version": 1.5}, "version"),
+        ({"action": "submit", "version": True}, "version"),
+        ({"action": "submit", "version": 10**30}, "version"),
+        ({"action": "submit", "version": 1, "comment": "长" * 501}, "comment"),
+        ({"action": "submit", "version": 1, "status": "approved"}, "status"),
+    ],
+)
+def test_bad_action_bodies_are_422_naming_the_field(open_case, client, login, body, field):
+    case = open_case()
+    response = client.post(
+        f"/api/v1/applications/{case['id']}/actions", json=body, headers=login("agent0101")
+    )
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["details"]
+
+
+def test_every_transition_names_roles_and_distinct_states():
+    for transition in TRANSITIONS:
+        assert transition.roles
+        assert transition.target not in transition.sources
