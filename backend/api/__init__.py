@@ -13,6 +13,7 @@ from backend.extensions import api
 RESOURCE_MODULES = (
     "backend.api.health",
     "backend.api.regions",
+    "backend.api.calendar",
     "backend.api.applications",
 )
 
