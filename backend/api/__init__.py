@@ -14,6 +14,8 @@ RESOURCE_MODULES = (
     "backend.api.health",
     "backend.api.regions",
     "backend.api.calendar",
+    "backend.api.standards",
+    "backend.api.dibao",
     "backend.api.applications",
 )
 

@@ -1,0 +1,55 @@
+"""/dibao/estimate: the public self-check (自助测算), before anyone applies."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from backend.api.fields import IsoDate, Money
+from backend.extensions import db
+from backend.models import AreaType
+from backend.services import clock, dibao, regions
+
+blp = Blueprint("dibao", __name__, url_prefix="/api/v1/dibao", description="低保")
+
+REGION_CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
+AREA_TYPES = validate.OneOf([a.value for a in AreaType])
+MAX_MONTHLY_INCOME = 1_000_000
+
+
+class IncomeSchema(Schema):
+    monthly_income = Money(
+        required=True,
+        validate=validate.Range(0, MAX_MONTHLY_INCOME, error="月收入应在 0 到 1000000 元之间"),
+    )
+
+
+class EstimateArgsSchema(Schema):
+    area_type = fields.String(required=True, validate=AREA_TYPES)
+    region_code = fields.String(load_default=None, validate=REGION_CODE)
+    members = fields.List(
+        fields.Nested(IncomeSchema),
+        required=True,
+        validate=validate.Length(1, dibao.MAX_MEMBERS, error="家庭成员应为1到20人"),
+    )
+    date = IsoDate(load_default=None)
+
+
+class EstimateSchema(Schema):
+    eligible = fields.Boolean()
+    member_count = fields.Integer()
+    per_capita_income = Money()
+    standard_monthly = Money()
+    monthly_amount = Money()
+
+
+@blp.post("/estimate")
+@blp.arguments(EstimateArgsSchema)
+@blp.response(200, EstimateSchema)
+def estimate(body):
+    """Per-capita income, the standard in force and the monthly amount (public)."""
+    county = regions.county_for(db.session, body["region_code"])
+    incomes = [member["monthly_income"] for member in body["members"]]
+    return dibao.estimate(
+        db.session, county, AreaType(body["area_type"]), incomes, body["date"] or clock.today()
+    )

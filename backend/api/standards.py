@@ -1,0 +1,92 @@
+"""/standards: 低保 standards and 高龄津贴 bands, in force and their history."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from backend.api.fields import IsoDate, Money
+from backend.api.security import auth_required, current_user
+from backend.extensions import db
+from backend.models import AreaType, Role, StandardUnit
+from backend.services import clock, regions, standards
+
+blp = Blueprint("standards", __name__, url_prefix="/api/v1/standards", description="保障标准")
+
+REGION_CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
+
+
+class StandardSchema(Schema):
+    area_type = fields.String(required=True, validate=validate.OneOf([a.value for a in AreaType]))
+    amount = Money(required=True, validate=validate.Range(0, 100_000, min_inclusive=False))
+    unit = fields.String(required=True, validate=validate.OneOf([u.value for u in StandardUnit]))
+    effective_from = IsoDate(required=True)
+    monthly_equivalent = Money(dump_only=True)
+    in_force = fields.Boolean(dump_only=True)
+
+
+class BandSchema(Schema):
+    min_age = fields.Integer()
+    max_age = fields.Integer(allow_none=True)
+    monthly_amount = Money()
+    effective_from = fields.Date()
+
+
+class StandardsSchema(Schema):
+    county_code = fields.String()
+    county_name = fields.String()
+    dibao = fields.List(fields.Nested(StandardSchema))
+    elderly_bands = fields.List(fields.Nested(BandSchema))
+
+
+class StandardsArgsSchema(Schema):
+    region_code = fields.String(load_default=None, validate=REGION_CODE)
+
+
+def _dump_standard(standard, in_force_ids: set[int]) -> dict:
+    return {
+        "area_type": standard.area_type,
+        "amount": standard.amount,
+        "unit": standard.unit,
+        "effective_from": standard.effective_from,
+        "monthly_equivalent": standards.monthly_equivalent_yuan(standard),
+        "in_force": standard.id in in_force_ids,
+    }
+
+
+@blp.get("")
+@blp.arguments(StandardsArgsSchema, location="query")
+@blp.response(200, StandardsSchema)
+def list_standards(args):
+    """Every standard and band of the county, marking those in force today (public)."""
+    county = regions.county_for(db.session, args["region_code"])
+    rows = standards.history(db.session, county)
+    in_force = standards.in_force_ids(rows, clock.today())
+    return {
+        "county_code": county.code,
+        "county_name": county.name,
+        "dibao": [_dump_standard(row, in_force) for row in rows],
+        "elderly_bands": standards.bands(db.session, county),
+    }
+
+
+@blp.post("")
+@auth_required(Role.COUNTY_STAFF)
+@blp.arguments(StandardSchema)
+@blp.response(201, StandardSchema)
+def add_standard(body):
+    """A new 低保 standard from a date (county staff of that county)."""
+    staff = current_user()
+    county = regions.county_of(db.session, staff.region)
+    standard = standards.add_standard(
+        db.session,
+        county,
+        area_type=AreaType(body["area_type"]),
+        amount=body["amount"],
+        unit=StandardUnit(body["unit"]),
+        effective_from=body["effective_from"],
+        today=clock.today(),
+    )
+    db.session.commit()
+    rows = standards.history(db.session, county)
+    return _dump_standard(standard, standards.in_force_ids(rows, clock.today()))
