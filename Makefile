@@ -15,12 +15,28 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# System packages the test suites drive for real: Debian's Chromium (Playwright uses it;
+# nothing is downloaded at run time) and Node.js (the mini program's tests).
+SYSTEM_TOOLS := /usr/bin/chromium /usr/bin/node
+/usr/bin/chromium:
+	$(call apt_install,chromium)
+/usr/bin/node:
+	$(call apt_install,nodejs)
+
+define apt_install
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else \
+		echo "$(1) is missing: install it with 'sudo apt-get install $(1)'"; exit 1; \
+	fi
+endef
+
 ## run: set up everything, then serve API + portal, RQ worker and RQ cron (Ctrl-C stops all)
 run: $(STAMP)
 	$(BIN)/python -m backend.supervisor
 
 ## test: lint, then every test suite (PostgreSQL too when TEST_DATABASE_URL is set)
-test: $(STAMP) lint pytest
+test: $(STAMP) $(SYSTEM_TOOLS) lint pytest
 
 pytest: $(STAMP)
 	$(BIN)/pytest

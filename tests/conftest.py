@@ -134,6 +134,20 @@ def demo(app):
 
 
 @pytest.fixture
+def live_server(demo):
+    """The app served over real HTTP on a free local port; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, demo, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
 def login(demo):
     """login("county01") -> headers carrying a real access token for that demo account."""
     from flask_jwt_extended import create_access_token
