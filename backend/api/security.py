@@ -2,22 +2,29 @@
 double-submit for the portal) → the `User` row, checked on every request.
 
 `@auth_required(roles...)` is the one gate views use; `current_user()` the one way
-they learn who is calling.
+they learn who is calling. Revoked tokens are refused through the Redis blocklist,
+and when Redis cannot answer (blocklist, rate limiter) the request fails closed with
+503: never a 500, never let through.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask
 from flask_jwt_extended import current_user as jwt_current_user
 from flask_jwt_extended import verify_jwt_in_request
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from backend.errors import Forbidden, error_response
 from backend.extensions import db, jwt
 from backend.models import Role, User
+from backend.services import tokens
+
+log = logging.getLogger(__name__)
 
 
 def current_user() -> User:
@@ -25,13 +32,16 @@ def current_user() -> User:
     return jwt_current_user
 
 
-def auth_required(*roles: Role, fresh: bool = False) -> Callable:
-    """Require a valid token (a fresh one for approvals and payments) and one of `roles`."""
+def auth_required(*roles: Role, fresh: bool = False, refresh: bool = False) -> Callable:
+    """Require a valid token (a fresh one for approvals and payments) and one of `roles`.
+
+    `refresh=True` is for /auth/refresh alone: it wants the refresh token instead.
+    """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
-            verify_jwt_in_request(fresh=fresh)
+            verify_jwt_in_request(fresh=fresh, refresh=refresh)
             if roles and current_user().role not in roles:
                 raise Forbidden()
             return view(*args, **kwargs)
@@ -61,8 +71,14 @@ def _unauthorized(message: str = "请先登录"):
     return error_response(401, "unauthorized", message)
 
 
+def _redis_down(_error: RedisError):
+    log.error("Redis unavailable: request refused with 503")
+    return error_response(503, "service_unavailable", "服务暂不可用,请稍后再试")
+
+
 def init_app(app: Flask) -> None:
     jwt.user_lookup_loader(_load_user)
+    jwt.token_in_blocklist_loader(lambda _header, payload: tokens.is_revoked(payload))
     jwt.user_identity_loader(lambda user: str(user.id))
     jwt.additional_claims_loader(lambda user: {"role": user.role})
     jwt.unauthorized_loader(lambda _reason: _unauthorized())
@@ -71,3 +87,5 @@ def init_app(app: Flask) -> None:
     jwt.revoked_token_loader(lambda _h, _p: _unauthorized("登录已退出,请重新登录"))
     jwt.user_lookup_error_loader(lambda _h, _p: _unauthorized("账号不可用,请重新登录"))
     jwt.needs_fresh_token_loader(lambda _h, _p: _unauthorized("请重新输入密码确认此操作"))
+    # The rate limiter's store is Redis too: login and SMS codes fail closed.
+    app.register_error_handler(RedisError, _redis_down)

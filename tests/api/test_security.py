@@ -1,15 +1,23 @@
 """The one gate: valid token, live account, role allowed."""
 
+import base64
+import json
+import os
+import signal
 from datetime import timedelta
 
+import jwt as pyjwt
 import pytest
-from flask_jwt_extended import create_access_token
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 
+from backend import create_app
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Role
+from backend.redis_connection import embedded_url, start_embedded
 from backend.services import clock
 from backend.services.users import find_by_username
+from tests.api.auth_support import bearer
 
 
 @pytest.fixture
@@ -82,3 +90,123 @@ def test_an_integer_subject_is_refused(guarded, demo):
     token = create_access_token(user, additional_claims={"sub": 12})
     response = guarded.get("/api/v1/_county_only", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+# --- JWT hardening (RELIABILITY row 33): every refusal is a 401 in our envelope -------
+
+
+def _unsigned(payload: dict) -> str:
+    def part(data: dict) -> str:
+        raw = json.dumps(data, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(payload)}."
+
+
+def _assert_refused(response, message=None):
+    assert response.status_code == 401, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == "unauthorized"
+    if message:
+        assert message in error["message"]
+
+
+def test_an_unsigned_alg_none_token_is_refused(guarded, demo):
+    user = find_by_username(db.session, "county01")
+    claims = decode_token(create_access_token(user))
+    token = _unsigned(claims)
+    _assert_refused(
+        guarded.get("/api/v1/_county_only", headers={"Authorization": f"Bearer {token}"})
+    )
+
+
+def test_a_token_signed_with_another_key_is_refused(guarded, demo):
+    user = find_by_username(db.session, "county01")
+    claims = decode_token(create_access_token(user))
+    token = pyjwt.encode(claims, "another-secret-" + "y" * 40, algorithm="HS256")
+    _assert_refused(
+        guarded.get("/api/v1/_county_only", headers={"Authorization": f"Bearer {token}"})
+    )
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+def test_a_token_with_another_algorithm_is_refused(guarded, demo):
+    user = find_by_username(db.session, "county01")
+    claims = decode_token(create_access_token(user))
+    secret = guarded.application.config["JWT_SECRET_KEY"]
+    token = pyjwt.encode(claims, secret, algorithm="HS512")
+    _assert_refused(
+        guarded.get("/api/v1/_county_only", headers={"Authorization": f"Bearer {token}"})
+    )
+
+
+def test_an_expired_token_is_refused(guarded, demo):
+    user = find_by_username(db.session, "county01")
+    token = create_access_token(user, expires_delta=timedelta(seconds=-1))
+    response = guarded.get("/api/v1/_county_only", headers={"Authorization": f"Bearer {token}"})
+    _assert_refused(response, "过期")
+
+
+def test_a_refresh_token_does_not_open_a_guarded_route(guarded, demo):
+    user = find_by_username(db.session, "county01")
+    token = create_refresh_token(user)
+    _assert_refused(
+        guarded.get("/api/v1/_county_only", headers={"Authorization": f"Bearer {token}"})
+    )
+
+
+def test_a_refreshed_token_is_not_fresh_enough_to_approve(guarded, demo):
+    tokens = guarded.post(
+        "/api/v1/auth/login", json={"username": "county01", "password": "Demo@2026"}
+    ).get_json()
+    assert (
+        guarded.post("/api/v1/_approve", headers=bearer(tokens["access_token"])).status_code == 200
+    )
+    refreshed = guarded.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"]))
+    response = guarded.post(
+        "/api/v1/_approve", headers=bearer(refreshed.get_json()["access_token"])
+    )
+    _assert_refused(response, "重新输入密码")
+
+
+# --- Redis outages fail closed (RELIABILITY rows 29, 31) ------------------------------
+
+
+@pytest.fixture
+def redis_outage(app_config, demo, tmp_path):
+    """An app on a Redis server of its own, and the means to crash that server."""
+    server = start_embedded(tmp_path)
+    app = create_app({**app_config, "REDIS_URL": embedded_url(server)})
+    yield app.test_client(), lambda: os.kill(server.pid, signal.SIGKILL)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_blocklist_outage_refuses_tokens_with_503(redis_outage, login):
+    client, stop_redis = redis_outage
+    headers = login("county01")
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    stop_redis()
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+
+
+def test_a_limiter_outage_closes_login_and_sms_codes_with_503(redis_outage):
+    client, stop_redis = redis_outage
+    stop_redis()
+    login = client.post(
+        "/api/v1/auth/login", json={"username": "county01", "password": "Demo@2026"}
+    )
+    code = client.post("/api/v1/auth/sms-code", json={"phone": "13912345678"})
+    for response in (login, code):
+        assert response.status_code == 503, response.get_data(as_text=True)
+        assert response.get_json()["error"]["code"] == "service_unavailable"
+        assert "access_token" not in response.get_data(as_text=True)
+
+
+def test_a_redis_outage_leaves_public_endpoints_working(redis_outage):
+    client, stop_redis = redis_outage
+    stop_redis()
+    assert client.get("/api/v1/regions").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
