@@ -19,7 +19,7 @@ from backend.models import (
     User,
 )
 from backend.models.application import NUMBER_PREFIX
-from backend.services import clock, regions, scope
+from backend.services import audit, clock, regions, scope, workflow
 from backend.services.crypto import current_cipher
 from backend.services.identity import clean_name, parse_id_number
 from backend.services.users import normalise_phone
@@ -33,6 +33,8 @@ APPLICATION_SCOPE = scope.Scope(
 FINAL_STATUSES = frozenset({"withdrawn", "rejected", "terminated"})
 # Who may open a case: residents for themselves, agents and township windows for others.
 OPENERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
+# Who may see an applicant's full numbers: the staff who check and decide the case.
+PERSONAL_DATA_READERS = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def create(
     region_code: str,
     applicant: Applicant,
     on_behalf: bool,
+    ip: str | None = None,
 ) -> Application:
     if actor.role not in OPENERS:
         raise Forbidden("该角色不能提交申请")
@@ -84,6 +87,7 @@ def create(
         )
     )
     session.flush()
+    workflow.record_step(session, application, actor, "create", None, ip)
     return application
 
 
@@ -116,6 +120,30 @@ def _resident_id(session: Session, id_index: str) -> int | None:
 
 def get(session: Session, user: User, application_id: int) -> Application:
     return scope.get_visible(session, Application, application_id, APPLICATION_SCOPE, user)
+
+
+def reveal_applicant(
+    session: Session, user: User, application_id: int, ip: str | None = None
+) -> Applicant:
+    """The applicant's unmasked numbers, for staff handling the case; each read is audited."""
+    if user.role not in PERSONAL_DATA_READERS:
+        raise Forbidden("只有经办的乡镇、县级工作人员可以查看完整的证件号码")
+    application = get(session, user, application_id)
+    audit.record(
+        session,
+        user,
+        "application.applicant_read",
+        application,
+        ip=ip,
+        subject_user_id=application.owner_id,
+    )
+    cipher = current_cipher()
+    phone = application.applicant_phone_cipher
+    return Applicant(
+        name=application.applicant_name,
+        id_number=cipher.decrypt(application.applicant_id_cipher),
+        phone=cipher.decrypt(phone) if phone else None,
+    )
 
 
 @dataclass(frozen=True)

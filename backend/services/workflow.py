@@ -12,6 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backend.errors import ActionNotAllowed, StaleVersion, ValidationFailed
 from backend.models import Application, ApplicationEvent, Role, User
+from backend.services import audit
+from backend.services.crypto import current_cipher, mask_id_number
 
 APPLICANT_SIDE = frozenset({Role.CITIZEN, Role.AGENT})
 TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
@@ -60,6 +62,7 @@ def perform(
     action: str,
     version: int,
     comment: str = "",
+    ip: str | None = None,
 ) -> Application:
     """Take `action` on the case as `user`; 409 when stale or not allowed now."""
     if version != application.version:
@@ -67,6 +70,7 @@ def perform(
     transition = _transition(application, action, user)
     if transition.needs_comment and not comment.strip():
         raise ValidationFailed.field("comment", "请填写原因或需要补正的内容")
+    before = application.status
     session.add(
         ApplicationEvent(
             application=application,
@@ -85,4 +89,31 @@ def perform(
     except StaleDataError:
         session.rollback()
         raise StaleVersion("该申请已被他人更新,请刷新后重试") from None
+    record_step(session, application, user, action, before, ip)
     return application
+
+
+def record_step(
+    session: Session,
+    application: Application,
+    actor: User,
+    action: str,
+    before: str | None,
+    ip: str | None,
+) -> None:
+    """Put a step of the case on the audit log; a step taken for a resident names them."""
+    note = ""
+    if application.on_behalf:
+        applicant = mask_id_number(current_cipher().decrypt(application.applicant_id_cipher))
+        note = f"代办,申请人 {applicant}"
+    audit.record(
+        session,
+        actor,
+        f"application.{action}",
+        application,
+        ip=ip,
+        before=before,
+        after=application.status,
+        subject_user_id=application.owner_id,
+        note=note,
+    )
