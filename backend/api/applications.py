@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from backend.api.attachments import AttachmentSchema
 from backend.api.fields import StrictInteger, Text
+from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Application, ApplicationType, Role
-from backend.services import applications, workflow
+from backend.services import applications, attachments, workflow
 from backend.services.crypto import current_cipher, mask_id_number, mask_phone
 
 blp = Blueprint(
@@ -49,6 +54,12 @@ class ApplicantOutSchema(Schema):
     )
 
 
+class ApplicantFullSchema(Schema):
+    name = fields.String()
+    id_number = fields.String()
+    phone = fields.String(allow_none=True)
+
+
 class TimelineEventSchema(Schema):
     action = fields.String()
     from_status = fields.String(allow_none=True)
@@ -72,6 +83,14 @@ class ApplicationSchema(Schema):
     deadline = fields.Date(allow_none=True)
     created_at = fields.DateTime()
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events")
+    attachments = fields.Function(
+        lambda a: AttachmentSchema(many=True).dump(
+            attachments.current_for(db.session, a, current_user())
+        )
+    )
+    missing_materials = fields.Function(
+        lambda a: [asdict(m) for m in attachments.missing_materials(db.session, a)]
+    )
 
 
 class QueueArgsSchema(PageArgsSchema):
@@ -89,6 +108,7 @@ class ActionSchema(Schema):
 
 @blp.post("")
 @auth_required(Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF)
+@idempotent
 @blp.arguments(ApplicationCreateSchema)
 @blp.response(201, ApplicationSchema)
 def create_application(body):
@@ -99,6 +119,7 @@ def create_application(body):
         region_code=body["region_code"],
         applicant=applications.Applicant(**body["applicant"]),
         on_behalf=body["on_behalf"],
+        ip=request.remote_addr,
     )
     db.session.commit()
     return application
@@ -134,7 +155,25 @@ def act_on_application(body, application_id: int):
     user = current_user()
     application = applications.get(db.session, user, application_id)
     workflow.perform(
-        db.session, application, user, body["action"], body["version"], body["comment"]
+        db.session,
+        application,
+        user,
+        body["action"],
+        body["version"],
+        body["comment"],
+        ip=request.remote_addr,
     )
     db.session.commit()
     return application
+
+
+@blp.get("/<int:application_id>/applicant")
+@auth_required(*applications.PERSONAL_DATA_READERS)
+@blp.response(200, ApplicantFullSchema)
+def reveal_applicant(application_id: int):
+    """The applicant's full identity and phone numbers (every read is audited)."""
+    applicant = applications.reveal_applicant(
+        db.session, current_user(), application_id, ip=request.remote_addr
+    )
+    db.session.commit()
+    return applicant, 200, {"Cache-Control": "no-store"}

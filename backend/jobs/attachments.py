@@ -1,0 +1,46 @@
+"""The review pipeline's jobs: process one upload, and sweep for lost ones."""
+
+from __future__ import annotations
+
+from flask import current_app
+from rq import get_current_job
+
+from backend.extensions import db
+from backend.jobs.context import app_job
+from backend.models import Attachment
+from backend.services import attachments
+from backend.services.storage import storage
+
+
+def is_last_try() -> bool:
+    """Whether RQ will not run this job again if it fails now (rows 4–6 of
+    RELIABILITY.md: the failed state is written only then)."""
+    job = get_current_job()
+    return job is None or not job.retries_left
+
+
+@app_job
+def process(attachment_id: int) -> str | None:
+    config = current_app.config
+    attachment = attachments.begin(db.session, attachment_id, config["ATTACHMENT_MAX_ATTEMPTS"])
+    db.session.commit()  # the claim and its attempt count outlive a killed worker
+    if attachment is None:
+        return None
+    try:
+        limits = attachments.Limits.from_config(config)
+        attachments.finish(db.session, attachment, storage(), limits)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if is_last_try():
+            attachments.give_up(db.session, db.session.get(Attachment, attachment_id))
+            db.session.commit()
+        raise
+    return attachment.status
+
+
+@app_job
+def sweep() -> list[int]:
+    requeued = attachments.sweep(db.session)
+    db.session.commit()
+    return requeued

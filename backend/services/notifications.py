@@ -1,0 +1,217 @@
+"""Telling people what happened: `notify(session, user, event, data)`, the in-app
+inbox, and the outside channels behind one adapter interface.
+
+A notification always lands in the user's inbox (`GET /api/v1/me/inbox`). For each
+configured channel (`NOTIFICATION_CHANNELS`) that can reach the user, a delivery row
+is added in the same transaction and sent by an RQ job once that transaction
+commits; a sweeper re-enqueues deliveries Redis lost. Delivery is at least once.
+A WeChat or SMS channel is one more class in `CHANNELS`; callers do not change.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Session
+
+from backend.errors import NotFound
+from backend.jobs.queue import enqueue
+from backend.models import Notification, NotificationDelivery, User
+from backend.models.notification import DeliveryStatus
+from backend.services import clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Title and body of one kind of notification, `str.format` templates over `data`."""
+
+    title: str
+    body: str
+
+
+# One entry per event; add yours here (names in English, texts in Chinese).
+EVENTS: dict[str, Event] = {
+    "material_rejected": Event(
+        "材料未通过检查",
+        "您为申请 {application_number} 上传的「{kind_label}」未通过系统检查:{reason}",
+    ),
+    "material_reviewed": Event(
+        "材料审核结果",
+        "申请 {application_number} 的「{kind_label}」{verdict_text}{comment_text}。{outstanding}",
+    ),
+}
+
+
+def notify(session: Session, user: User, event: str, data: dict[str, Any]) -> Notification:
+    """Tell `user` about `event` (a key of `EVENTS`), within the caller's transaction.
+
+    `data` holds the fields the event's templates name (see `EVENTS`) and the ids a
+    client needs to open the subject (`application_id`, …); it is stored with the
+    notification, so it must carry no personal data (identity or phone numbers).
+    Nothing is sent before the caller commits; a rollback sends nothing.
+    """
+    template = EVENTS[event]
+    notification = Notification(
+        user_id=user.id,
+        event=event,
+        title=template.title.format_map(data),
+        body=template.body.format_map(data),
+        data=data,
+    )
+    session.add(notification)
+    deliveries = [
+        NotificationDelivery(notification=notification, channel=channel.name)
+        for channel in configured_channels()
+        if channel.reaches(user)
+    ]
+    session.add_all(deliveries)
+    session.flush()
+    session.info.setdefault(PENDING_DELIVERIES, []).extend(d.id for d in deliveries)
+    return notification
+
+
+# ---- channels ------------------------------------------------------------------------
+
+
+class Channel(Protocol):
+    name: str
+
+    def reaches(self, user: User) -> bool:
+        """Whether this channel has a way to this user (an openid, a phone, …)."""
+
+    def send(self, user: User, notification: Notification) -> None:
+        """Send it now; raise to have the job retry."""
+
+
+class ConsoleChannel:
+    """Development: the message appears in the worker's log."""
+
+    name = "console"
+
+    def reaches(self, user: User) -> bool:
+        return True
+
+    def send(self, user: User, notification: Notification) -> None:
+        log.info("notification %s to user %s: %s", notification.id, user.id, notification.title)
+
+
+CHANNELS: dict[str, Channel] = {"console": ConsoleChannel()}
+
+
+def configured_channels() -> list[Channel]:
+    names = [name.strip() for name in current_app.config["NOTIFICATION_CHANNELS"] if name.strip()]
+    unknown = set(names) - set(CHANNELS)
+    if unknown:
+        raise RuntimeError(f"NOTIFICATION_CHANNELS names unknown channels: {sorted(unknown)}")
+    return [CHANNELS[name] for name in names]
+
+
+# ---- sending after commit -----------------------------------------------------------
+
+PENDING_DELIVERIES = "notification_deliveries"
+
+
+@listens_for(Session, "after_commit")
+def _send_committed(session: Session) -> None:
+    for delivery_id in session.info.pop(PENDING_DELIVERIES, []):
+        request_delivery(delivery_id)
+
+
+@listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(PENDING_DELIVERIES, None)
+
+
+def request_delivery(delivery_id: int) -> bool:
+    """Queue the sending job; with Redis down the row waits for the sweeper."""
+    try:
+        enqueue("notifications.deliver", delivery_id)
+    except RedisError:
+        log.warning("delivery %s not queued (Redis unavailable); the sweeper will", delivery_id)
+        return False
+    return True
+
+
+def deliver(session: Session, delivery_id: int) -> NotificationDelivery | None:
+    """Send one delivery through its channel; a sent one is not sent again."""
+    delivery = session.get(NotificationDelivery, delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return None
+    delivery.attempts += 1
+    notification = delivery.notification
+    CHANNELS[delivery.channel].send(session.get(User, notification.user_id), notification)
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = clock.now()
+    return delivery
+
+
+def give_up(session: Session, delivery_id: int, error: BaseException) -> None:
+    """The job's last try failed: record it (the inbox still holds the message)."""
+    delivery = session.get(NotificationDelivery, delivery_id)
+    if delivery is not None and delivery.status == DeliveryStatus.PENDING:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.last_error = type(error).__name__[:200]
+
+
+def sweep(session: Session, now: datetime | None = None) -> list[int]:
+    """Re-enqueue deliveries still pending after SWEEP_AFTER_MINUTES."""
+    stale_before = (now or clock.now()) - timedelta(
+        minutes=current_app.config["SWEEP_AFTER_MINUTES"]
+    )
+    stuck = session.scalars(
+        select(NotificationDelivery.id)
+        .where(
+            NotificationDelivery.status == DeliveryStatus.PENDING,
+            NotificationDelivery.created_at < stale_before,
+        )
+        .order_by(NotificationDelivery.id)
+        .limit(1000)
+    )
+    return [delivery_id for delivery_id in stuck if request_delivery(delivery_id)]
+
+
+# ---- the inbox ----------------------------------------------------------------------
+
+
+def inbox(user: User, unread_only: bool = False) -> Select:
+    """The user's notifications (paged by the caller, newest first)."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    return query.where(Notification.read_at.is_(None)) if unread_only else query
+
+
+def mark_read(session: Session, user: User, notification_id: int) -> Notification:
+    notification = session.scalar(
+        select(Notification).where(
+            Notification.id == notification_id, Notification.user_id == user.id
+        )
+    )
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+    return notification
+
+
+def mark_all_read(session: Session, user: User) -> int:
+    result = session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def unread_count(session: Session, user: User) -> int:
+    return session.scalar(
+        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )

@@ -1,0 +1,52 @@
+"""Uploading through the API and running the pipeline job on what was uploaded."""
+
+import io
+
+import pytest
+
+from backend.jobs import attachments as attachment_jobs
+from backend.jobs.context import use_app
+from tests.applications.conftest import act, open_case  # noqa: F401 (fixtures)
+
+
+@pytest.fixture(autouse=True)
+def own_storage(app, tmp_path):
+    """Each test its own upload folder (workers started by the test get it too)."""
+    app.config["STORAGE_DIR"] = str(tmp_path / "uploads")
+
+
+@pytest.fixture
+def upload(client, login):
+    """upload(case_id, data, kind=..., filename=..., username=...) -> the response."""
+
+    def upload(
+        case_id,
+        data,
+        *,
+        kind="id_card",
+        filename="身份证.jpg",
+        username="agent0101",
+        headers=None,
+        **form,
+    ):
+        body = {"kind": kind, "file": (io.BytesIO(data), filename), **form}
+        return client.post(
+            f"/api/v1/applications/{case_id}/attachments",
+            data=body,
+            headers=headers or login(username),
+            content_type="multipart/form-data",
+        )
+
+    return upload
+
+
+@pytest.fixture
+def process_now(app):
+    """Run the pipeline job in this process; tests/attachments/test_jobs.py runs it on
+    real workers."""
+
+    def process_now(attachment_id: int):
+        use_app(app)
+        return attachment_jobs.process(attachment_id)
+
+    return process_now

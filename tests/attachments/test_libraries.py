@@ -1,0 +1,37 @@
+"""The libraries that read hostile files are new enough (RELIABILITY.md row 18), and
+storage never turns text into a path."""
+
+import io
+
+import PIL
+import pillow_heif
+import pytest
+from packaging.version import Version
+
+from backend.services.storage import LocalStorage
+
+
+def test_pillow_is_at_least_12_3_with_its_decoder_fixes():
+    assert Version(PIL.__version__) >= Version("12.3.0")
+
+
+def test_pillow_heif_and_libheif_are_at_least_the_patched_releases():
+    assert Version(pillow_heif.__version__) >= Version("1.8.1")
+    assert Version(pillow_heif.libheif_info()["libheif"]) >= Version("1.23.6")
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["../etc/passwd", "0" * 32 + "/x", "身份证.jpg", "0" * 31 + ".original", "0" * 32 + ".a.b.c"],
+)
+def test_storage_refuses_anything_but_its_own_keys(tmp_path, key):
+    with pytest.raises(ValueError):
+        LocalStorage(tmp_path).save(key, io.BytesIO(b"x"), 10)
+
+
+def test_storage_writes_whole_files_under_the_root(tmp_path):
+    storage = LocalStorage(tmp_path)
+    key = "ab" + "0" * 30 + ".original"
+    assert storage.save(key, io.BytesIO(b"photo"), 10) == 5
+    assert (tmp_path / "ab" / key).read_bytes() == b"photo"
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [key]
