@@ -1,12 +1,16 @@
 """flask seed-demo: the demo county of API.md, idempotent, refused in production."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select, text
 
 from backend.extensions import db
 from backend.models import DibaoStandard, ElderlyBand, Region, RegistryOffice, User
-from backend.services import users
+from backend.models.marriage import Slot
+from backend.services import clock, users
 from backend.services.demo import DEMO_PASSWORD, DemoRefused, seed_demo
+from backend.services.workdays import WorkCalendar
 
 
 def count(model):
@@ -89,3 +93,15 @@ def test_seed_demo_command(app):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert count(User) == 9
+
+
+def test_demo_office_has_am_and_pm_slots_of_20_on_the_working_days_of_the_next_month(demo):
+    calendar = WorkCalendar()
+    first = clock.today() + timedelta(days=1)
+    days = [first + timedelta(days=n) for n in range(30)]
+    expected = {(day, period) for day in days if calendar.is_working_day(day) for period in "ap"}
+    slots = db.session.scalars(select(Slot)).all()
+    assert {(slot.day, slot.period[0]) for slot in slots} == expected
+    assert {(slot.capacity, slot.booked) for slot in slots} == {(20, 0)}
+    seed_demo(db.session, "development")
+    assert count(Slot) == len(expected)

@@ -6,7 +6,7 @@ Idempotent: running it again changes nothing that exists. Refused in production.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,7 +23,8 @@ from backend.models import (
     Role,
     StandardUnit,
 )
-from backend.services import regions, users
+from backend.services import clock, regions, users
+from backend.services.marriage import slots
 
 DEMO_PASSWORD = "Demo@2026"
 COUNTY = ("990100000000", "示范县")
@@ -164,10 +165,24 @@ def _seed_standards(session: Session, county: Region) -> int:
 
 
 def _seed_office(session: Session, county: Region) -> int:
+    """The office, and am/pm slots of 20 on the working days bookable from tomorrow
+    to the end of its booking window (a month); generating again adds nothing."""
     name = "示范县婚姻登记处"
-    if session.scalar(select(RegistryOffice.id).where(RegistryOffice.name == name)):
-        return 0
-    session.add(
-        RegistryOffice(name=name, region_id=county.id, address="示范县人民路1号便民服务中心二楼")
-    )
-    return 1
+    office = session.scalar(select(RegistryOffice).where(RegistryOffice.name == name))
+    added = 0
+    if office is None:
+        office = RegistryOffice(
+            name=name,
+            region_id=county.id,
+            address="示范县人民路1号便民服务中心二楼",
+            phone="0990-1234567",
+            am_capacity=20,
+            pm_capacity=20,
+            max_days_ahead=30,
+        )
+        session.add(office)
+        session.flush()
+        added = 1
+    tomorrow = clock.today() + timedelta(days=1)
+    slots.generate(session, office, tomorrow, tomorrow + timedelta(days=office.max_days_ahead - 1))
+    return added
