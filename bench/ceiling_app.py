@@ -1,0 +1,88 @@
+"""The ceilings' server: bare Flask over the raw database driver, nothing else.
+
+Served by gunicorn exactly like the product (`gunicorn bench.ceiling_app:app`) and on
+the same database, so product ÷ ceiling is what the product's own layers cost: the
+ORM, schemas, the auth gate, scoping, the rules. `DATABASE_URL` names the database.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+PAGE = 20
+
+
+def connection():
+    """One connection per worker process, opened after gunicorn forks."""
+    if "connection" not in app.extensions:
+        if DATABASE_URL.startswith("sqlite"):
+            raw = sqlite3.connect(DATABASE_URL.removeprefix("sqlite:///"), timeout=30)
+            # The same settings as the product's SQLite connections (backend/database.py).
+            raw.execute("PRAGMA foreign_keys=ON")
+            raw.execute("PRAGMA journal_mode=WAL")
+            raw.execute("PRAGMA busy_timeout=30000")
+        else:
+            import psycopg
+
+            raw = psycopg.connect(DATABASE_URL)
+        app.extensions["connection"] = raw
+    return app.extensions["connection"]
+
+
+def placeholder(sql: str) -> str:
+    return sql if DATABASE_URL.startswith("sqlite") else sql.replace("?", "%s")
+
+
+def execute(sql: str, params: tuple = ()):
+    cursor = connection().cursor()
+    cursor.execute(placeholder(sql), params)
+    return cursor
+
+
+@app.get("/json")
+def bare_json():
+    return jsonify(status="ok")
+
+
+@app.post("/items")
+def insert_one():
+    """One INSERT of the request's JSON, committed."""
+    (new_id,) = execute(
+        "INSERT INTO bench_insert (payload, created_at) VALUES (?, ?) RETURNING id",
+        (request.get_data(as_text=True), datetime.now(UTC).isoformat()),
+    ).fetchone()
+    connection().commit()
+    return jsonify(id=new_id), 201
+
+
+@app.get("/items")
+def keyset_page():
+    """One keyset SELECT of 20 rows, newest first, after the `before` id."""
+    before = request.args.get("before", type=int, default=2**62)
+    rows = execute(
+        "SELECT id, region_code, status, amount, created_at, payload FROM bench_item"
+        " WHERE id < ? ORDER BY id DESC LIMIT ?",
+        (before, PAGE),
+    ).fetchall()
+    connection().commit()  # end the read transaction, as the product's session does
+    keys = ("id", "region_code", "status", "amount", "created_at", "payload")
+    return jsonify(items=[dict(zip(keys, map(str, row), strict=True)) for row in rows])
+
+
+@app.post("/slots/<int:slot_id>/book")
+def book(slot_id: int):
+    """The raw conditional UPDATE: a place is taken only while one is left."""
+    cursor = execute(
+        "UPDATE bench_slot SET booked = booked + 1 WHERE id = ? AND booked < capacity",
+        (slot_id,),
+    )
+    connection().commit()
+    if cursor.rowcount == 1:
+        return jsonify(slot_id=slot_id), 201
+    return jsonify(error="slot_full"), 409
