@@ -35,8 +35,10 @@ endef
 run: $(STAMP)
 	$(BIN)/python -m backend.supervisor
 
-## test: lint, then every test suite (PostgreSQL too when TEST_DATABASE_URL is set)
+## test: lint, then every test suite (PostgreSQL too when TEST_DATABASE_URL is set),
+## then the benchmark's smoke run so that it never rots
 test: $(STAMP) $(SYSTEM_TOOLS) lint pytest
+	$(MAKE) --no-print-directory bench QUICK=1
 
 pytest: $(STAMP)
 	$(BIN)/pytest
@@ -44,6 +46,10 @@ pytest: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## bench: the product beside the ceilings of its own stack (bench/README.md); QUICK=1: smoke
+bench: $(STAMP)
+	$(BIN)/python -m bench $(if $(QUICK),--quick)
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .

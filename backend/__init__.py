@@ -7,8 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend.config import check_secrets, from_environment
+from backend.config import check_settings, from_environment
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -18,7 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(from_environment())
     if config:
         app.config.from_mapping(config)
-    check_secrets(app.config)
+    check_settings(app.config)
     _derive_settings(app)
 
     from backend import cli, database, errors, extensions, models  # noqa: F401 (tables)
@@ -38,6 +39,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_api(app)
     init_portal(app)
     cli.init_app(app)
+    if app.config["PROXY_HOPS"]:
+        # Behind a reverse proxy every request comes from the proxy; trust its
+        # X-Forwarded-For so per-IP limits and the audit log see the real caller.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)
     return app
 
 

@@ -24,6 +24,7 @@ SECRET_SETTINGS = {
     "FIELD_ENCRYPTION_KEY": DEV_FIELD_KEY,
 }
 MIN_SECRET_LENGTH = 32
+AUDIT_RETENTION_MIN_DAYS = 184  # 网络安全法 第二十一条: network logs kept six months or more
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +50,13 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name) or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def database_uri(url: str) -> str:
     """SQLAlchemy URL for `url`; plain postgresql:// URLs use psycopg 3, which we ship."""
     for prefix in ("postgresql://", "postgres://"):
@@ -65,6 +73,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         raise ConfigError(f"APP_ENV must be one of {', '.join(APP_ENVS)}, got {app_env!r}")
     instance = Path(env.get("INSTANCE_DIR", PROJECT_ROOT / "instance"))
     production = app_env == "production"
+    # The console adapter logs live login codes: production may only use the outbox.
+    sms_backends = ("outbox",) if production else ("console", "outbox")
     return {
         "APP_ENV": app_env,
         "INSTANCE_DIR": str(instance),
@@ -78,16 +88,60 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL") or None,
         "STORAGE_DIR": env.get("STORAGE_DIR", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
+        "ATTACHMENT_MAX_BYTES": _int(env, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+        "ATTACHMENT_MAX_PER_APPLICATION": _int(env, "ATTACHMENT_MAX_PER_APPLICATION", 30),
+        "ATTACHMENT_MAX_PIXELS": _int(env, "ATTACHMENT_MAX_PIXELS", 50_000_000),
+        "ATTACHMENT_MAX_PDF_PAGES": _int(env, "ATTACHMENT_MAX_PDF_PAGES", 30),
+        "ATTACHMENT_MIN_SIDE": _int(env, "ATTACHMENT_MIN_SIDE", 400),
+        "ATTACHMENT_MIN_BRIGHTNESS": _int(env, "ATTACHMENT_MIN_BRIGHTNESS", 40),
+        "ATTACHMENT_MIN_SHARPNESS": _int(env, "ATTACHMENT_MIN_SHARPNESS", 12),
+        "ATTACHMENT_MAX_ATTEMPTS": _int(env, "ATTACHMENT_MAX_ATTEMPTS", 8),
+        "SWEEP_AFTER_MINUTES": _int(env, "SWEEP_AFTER_MINUTES", 5),
+        "NOTIFICATION_CHANNELS": tuple(env.get("NOTIFICATION_CHANNELS", "console").split(",")),
         "JSON_MAX_DEPTH": _int(env, "JSON_MAX_DEPTH", 32),
         "JWT_ACCESS_TOKEN_MINUTES": _int(env, "JWT_ACCESS_TOKEN_MINUTES", 15),
         "JWT_REFRESH_TOKEN_DAYS": _int(env, "JWT_REFRESH_TOKEN_DAYS", 7),
         "JWT_COOKIE_SECURE": _bool(env, "JWT_COOKIE_SECURE", production),
+        # The portal keeps its tokens in httpOnly cookies with CSRF double-submit; the
+        # mini program and integrators send `Authorization: Bearer`.
+        "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+        "JWT_COOKIE_SAMESITE": "Lax",
+        "JWT_COOKIE_CSRF_PROTECT": True,
+        "JWT_REFRESH_COOKIE_PATH": "/api/v1/auth/",
+        "LOGIN_LOCK_THRESHOLD": _int(env, "LOGIN_LOCK_THRESHOLD", 5),
+        "LOGIN_LOCK_WINDOW_MINUTES": _int(env, "LOGIN_LOCK_WINDOW_MINUTES", 15),
+        "LOGIN_LOCK_MINUTES": _int(env, "LOGIN_LOCK_MINUTES", 15),
+        "LOGIN_RATE_LIMIT_ACCOUNT": env.get("LOGIN_RATE_LIMIT_ACCOUNT", "10/minute;100/hour"),
+        "LOGIN_RATE_LIMIT_IP": env.get("LOGIN_RATE_LIMIT_IP", "30/minute;300/hour"),
+        "SMS_RATE_LIMIT_PHONE": env.get("SMS_RATE_LIMIT_PHONE", "1/minute;5/hour;10/day"),
+        "SMS_RATE_LIMIT_IP": env.get("SMS_RATE_LIMIT_IP", "10/minute;50/hour"),
+        "OTP_TTL_MINUTES": _int(env, "OTP_TTL_MINUTES", 10),
+        "OTP_MAX_ATTEMPTS": _int(env, "OTP_MAX_ATTEMPTS", 5),
+        "SMS_BACKEND": _choice(env, "SMS_BACKEND", sms_backends, sms_backends[0]),
+        "WECHAT_API_BASE": env.get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "WECHAT_APPID": env.get("WECHAT_APPID", ""),
+        "WECHAT_SECRET": env.get("WECHAT_SECRET", ""),
+        "WECHAT_TIMEOUT_SECONDS": _int(env, "WECHAT_TIMEOUT_SECONDS", 5),
         "ARGON2_TIME_COST": _int(env, "ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int(env, "ARGON2_MEMORY_COST", 65536),
         "RQ_QUEUES": ("default", "attachments", "notifications"),
         "RQ_JOB_TIMEOUT": _int(env, "RQ_JOB_TIMEOUT", 120),
+        "AUDIT_RETENTION_DAYS": _int(env, "AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MIN_DAYS),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # How many reverse proxies stand in front of gunicorn (0: none, trust no header).
+        "PROXY_HOPS": _int(env, "PROXY_HOPS", 0),
     }
+
+
+def check_settings(config: Mapping[str, Any]) -> None:
+    """Refuse settings the product must not run with."""
+    check_secrets(config)
+    retention = config.get("AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MIN_DAYS)
+    if retention < AUDIT_RETENTION_MIN_DAYS:
+        raise ConfigError(
+            f"AUDIT_RETENTION_DAYS must be at least {AUDIT_RETENTION_MIN_DAYS} (six months), "
+            f"got {retention}"
+        )
 
 
 def check_secrets(config: Mapping[str, Any]) -> None:

@@ -194,9 +194,17 @@ def http_exception_response(error: HTTPException):
     return error_response(status, message=message, headers=data.get("headers"))
 
 
+def _discard_unsaved_changes() -> None:
+    # A refused or failed request must leave nothing half-done in the session.
+    from backend.extensions import db
+
+    db.session.rollback()
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def on_domain_error(error: DomainError):
+        _discard_unsaved_changes()
         return error_response(error.status, error.code, error.message, error.details)
 
     @app.errorhandler(HTTPException)
@@ -207,4 +215,5 @@ def register_error_handlers(app: Flask) -> None:
     def on_unexpected(error: Exception):
         # Last resort: log the traceback for operators, show people nothing of it.
         log.exception("unhandled error")
+        _discard_unsaved_changes()
         return error_response(500)

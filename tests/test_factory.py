@@ -1,6 +1,7 @@
 """The application factory and its configuration."""
 
 import pytest
+from flask import request
 
 from backend import create_app
 from backend.config import SECRET_SETTINGS, ConfigError, database_uri, from_environment
@@ -54,3 +55,22 @@ def test_production_starts_with_real_secrets(app_config):
 def test_a_bad_number_in_the_environment_names_the_setting():
     with pytest.raises(ConfigError, match="MAX_CONTENT_LENGTH"):
         from_environment({"MAX_CONTENT_LENGTH": "lots"})
+
+
+def caller_address(config: dict, forwarded_for: str) -> str:
+    app = create_app(config)
+
+    @app.get("/_ip")
+    def ip():
+        return {"ip": request.remote_addr}
+
+    response = app.test_client().get("/_ip", headers={"X-Forwarded-For": forwarded_for})
+    return response.get_json()["ip"]
+
+
+def test_behind_a_proxy_the_callers_address_comes_from_x_forwarded_for(app_config):
+    assert caller_address({**app_config, "PROXY_HOPS": 1}, "203.0.113.7") == "203.0.113.7"
+
+
+def test_without_a_proxy_x_forwarded_for_is_not_trusted(app_config):
+    assert caller_address(app_config, "203.0.113.7") == "127.0.0.1"

@@ -13,10 +13,18 @@ from backend.extensions import api
 RESOURCE_MODULES = (
     "backend.api.health",
     "backend.api.regions",
+    "backend.api.auth",
+    "backend.api.me",
     "backend.api.calendar",
     "backend.api.standards",
     "backend.api.dibao",
     "backend.api.applications",
+    "backend.api.attachments",
+    "backend.api.inbox",
+    "backend.api.registry_offices",
+    "backend.api.slots",
+    "backend.api.appointments",
+    "backend.api.audit",
 )
 
 

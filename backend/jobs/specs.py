@@ -17,6 +17,16 @@ class JobSpec:
 
 
 JOBS: dict[str, JobSpec] = {
+    "attachments.process": JobSpec(
+        "backend.jobs.attachments.process", "attachments", 120, id_template="attachment-{0}"
+    ),
+    "notifications.deliver": JobSpec(
+        "backend.jobs.notifications.deliver", "notifications", 60, id_template="notification-{0}"
+    ),
+    "marriage.remind": JobSpec(
+        "backend.jobs.marriage.remind", "notifications", 60, id_template="appointment-reminder-{0}"
+    ),
+    "audit.seal": JobSpec("backend.jobs.audit.seal", "default", 300, id_template="audit-seal"),
     "daily.tick": JobSpec(
         func="backend.jobs.daily.tick",
         queue="default",

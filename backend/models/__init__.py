@@ -1,9 +1,16 @@
 """Models, one module per aggregate; importing this package registers them all."""
 
 from backend.models.application import Application, ApplicationEvent, ApplicationType
+from backend.models.attachment import Attachment
+from backend.models.audit import AuditLog, AuditResult
 from backend.models.calendar import CalendarOverride
+from backend.models.idempotency import IdempotencyKey, IdempotencyState
+from backend.models.marriage import Appointment, DivorceApplication, Slot
+from backend.models.notification import Notification, NotificationDelivery
+from backend.models.otp import OtpCode, OtpStatus
 from backend.models.region import Region, RegionLevel
 from backend.models.registry import RegistryOffice
+from backend.models.sms import SmsMessage
 from backend.models.standard import AreaType, DibaoStandard, ElderlyBand, StandardUnit
 from backend.models.user import STAFF_ROLES, Role, User
 
@@ -12,14 +19,27 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "ApplicationType",
+    "Appointment",
     "AreaType",
+    "Attachment",
+    "AuditLog",
+    "AuditResult",
     "CalendarOverride",
     "DibaoStandard",
+    "DivorceApplication",
     "ElderlyBand",
+    "IdempotencyKey",
+    "IdempotencyState",
+    "Notification",
+    "NotificationDelivery",
+    "OtpCode",
+    "OtpStatus",
     "Region",
     "RegionLevel",
     "RegistryOffice",
     "Role",
+    "Slot",
+    "SmsMessage",
     "StandardUnit",
     "User",
 ]

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-DAILY_RULES: tuple[str, ...] = ("backend.services.workdays:check_next_year_known",)
+DAILY_RULES: tuple[str, ...] = (
+    "backend.services.workdays:check_next_year_known",
+    "backend.services.marriage.booking:mark_past_no_shows",
+    "backend.services.marriage.cooling_off:lapse",
+    "backend.services.otp:purge_expired",
+    "backend.services.audit:prune",
+    "backend.services.idempotency:purge_expired",
+)
 
 
 def load_rule(path: str):
