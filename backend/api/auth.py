@@ -90,7 +90,8 @@ class SmsCodeSchema(Schema):
 
 
 class LoginSchema(SessionModeMixin):
-    """Citizens: `phone`, `code`, `request_id`. Staff and agents: `username`, `password`."""
+    """Citizens: `phone`, `code` (and the `request_id` the code was sent with, which binds
+    the code to that request). Staff and agents: `username`, `password`."""
 
     phone = Text(validate=PHONE)
     code = Text(validate=CODE)
@@ -104,7 +105,7 @@ class LoginSchema(SessionModeMixin):
         by_password = {"username", "password"} & data.keys()
         if by_code and by_password:
             raise ValidationError("请使用手机号验证码或用户名密码中的一种方式登录")
-        needed = ("username", "password") if by_password else ("phone", "code", "request_id")
+        needed = ("username", "password") if by_password else ("phone", "code")
         missing = {name: ["必填项"] for name in needed if name not in data}
         if missing:
             raise ValidationError(missing)
@@ -162,7 +163,7 @@ def login(args):
             auth.login_with_code,
             db.session,
             args["phone"],
-            args["request_id"],
+            args.get("request_id"),
             args["code"],
             ip=request.remote_addr,
         )

@@ -187,7 +187,7 @@ def _check_can_sign_in(user: User) -> None:
 
 
 def login_with_code(
-    session: Session, phone: str, request_id: str, code: str, *, ip: str | None = None
+    session: Session, phone: str, request_id: str | None, code: str, *, ip: str | None = None
 ) -> User:
     """A resident's SMS login; the first one creates the citizen account."""
     with _attempt(session, "sms", ip) as attempt:

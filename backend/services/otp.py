@@ -67,14 +67,30 @@ def issue_code(session: Session, phone: str) -> IssuedCode:
     return IssuedCode(request_id=request_id, code=code, expires_at=expires_at)
 
 
-def spend_code(session: Session, phone: str, request_id: str, code: str) -> None:
-    """Accept `code` once, or raise Unauthorized; a wrong try is counted (commit it)."""
-    row = session.scalar(select(OtpCode).where(OtpCode.request_id == request_id))
-    if row is None or not hmac.compare_digest(row.phone_index, _phone_index(phone)):
+def _code_row(session: Session, phone: str, request_id: str | None) -> OtpCode | None:
+    """The code of that request, or without one the phone's live code (API.md's
+    `{phone, code}`): a newer request supersedes older codes, so there is one at most."""
+    if request_id is not None:
+        row = session.scalar(select(OtpCode).where(OtpCode.request_id == request_id))
+        return row if row and hmac.compare_digest(row.phone_index, _phone_index(phone)) else None
+    return session.scalar(
+        select(OtpCode)
+        .where(OtpCode.phone_index == _phone_index(phone), OtpCode.status == OtpStatus.LIVE)
+        .order_by(OtpCode.id.desc())
+        .limit(1)
+    )
+
+
+def spend_code(session: Session, phone: str, request_id: str | None, code: str) -> None:
+    """Accept `code` once, or raise Unauthorized; a wrong try is counted (commit it).
+
+    With a `request_id` the code must be the one sent for that request."""
+    row = _code_row(session, phone, request_id)
+    if row is None:
         raise Unauthorized("验证码错误或已失效,请重新获取")
     if row.status != OtpStatus.LIVE or row.expires_at <= clock.now():
         raise Unauthorized("验证码已失效,请重新获取")
-    if not hmac.compare_digest(row.code_hash, _code_hash(request_id, code)):
+    if not hmac.compare_digest(row.code_hash, _code_hash(row.request_id, code)):
         _count_wrong_try(session, row)
     spent = session.execute(
         update(OtpCode)
