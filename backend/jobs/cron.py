@@ -1,16 +1,27 @@
 """Periodic work, declared as data and run by `rq cron backend.jobs.cron`.
 
+Each entry names a job of `backend.jobs.specs.JOBS`, whose queue and timeout apply.
 rq cron reads crontab strings in UTC: 16:05 UTC is 00:05 in Shanghai.
 """
 
 from rq import cron
 
-from backend.jobs import attachments, audit, daily, marriage, notifications
+from backend.jobs.specs import JOBS, job_function
 
-cron.register(audit.seal, queue_name="default", interval=60, job_timeout=300, failure_ttl=86400)
-cron.register(
-    daily.tick, queue_name="default", cron="5 16 * * *", job_timeout=1800, failure_ttl=30 * 86400
-)
-cron.register(attachments.sweep, queue_name="default", interval=300, job_timeout=300)
-cron.register(notifications.sweep, queue_name="default", interval=300, job_timeout=300)
-cron.register(marriage.expire_waitlist_offers, queue_name="default", interval=60, job_timeout=120)
+PERIODIC: dict[str, dict] = {
+    "daily.tick": {"cron": "5 16 * * *"},  # every daily rule, just after midnight
+    "audit.seal": {"interval": 60},
+    "attachments.sweep": {"interval": 300},  # uploads Redis or a worker lost
+    "notifications.sweep": {"interval": 300},
+    "marriage.expire_waitlist_offers": {"interval": 60},
+}
+
+for name, schedule in PERIODIC.items():
+    spec = JOBS[name]
+    cron.register(
+        job_function(name),
+        queue_name=spec.queue,
+        job_timeout=spec.timeout,
+        failure_ttl=spec.failure_ttl,
+        **schedule,
+    )

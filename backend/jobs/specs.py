@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ JOBS: dict[str, JobSpec] = {
         "backend.jobs.marriage.remind", "notifications", 60, id_template="appointment-reminder-{0}"
     ),
     "audit.seal": JobSpec("backend.jobs.audit.seal", "default", 300, id_template="audit-seal"),
+    "attachments.sweep": JobSpec("backend.jobs.attachments.sweep", "default", 300),
+    "notifications.sweep": JobSpec("backend.jobs.notifications.sweep", "default", 300),
+    "marriage.expire_waitlist_offers": JobSpec(
+        "backend.jobs.marriage.expire_waitlist_offers", "default", 120
+    ),
     "daily.tick": JobSpec(
         func="backend.jobs.daily.tick",
         queue="default",
@@ -35,3 +41,9 @@ JOBS: dict[str, JobSpec] = {
         id_template="tick-{0}",
     ),
 }
+
+
+def job_function(name: str):
+    """The function behind job `name` (imports its module)."""
+    module, _, function = JOBS[name].func.rpartition(".")
+    return getattr(import_module(module), function)
