@@ -10,16 +10,12 @@ import logging
 from datetime import datetime, time, timedelta
 
 from redis.exceptions import RedisError
-from rq import Queue, Retry
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from backend.jobs.specs import JOBS
+from backend.jobs.queue import cancel, enqueue
 from backend.models import User
 from backend.models.marriage import Appointment, AppointmentStatus
-from backend.redis_connection import get_redis
 from backend.services import clock
 from backend.services.marriage import notices
 from backend.services.marriage.documents import SERVICE_TITLE
@@ -63,28 +59,15 @@ def _forget_rolled_back(session: Session) -> None:
 
 def _queue(appointment_id: int, at: datetime) -> None:
     """A reminder is a courtesy: with Redis down the booking still stands."""
-    spec = JOBS[JOB]
-    queue = Queue(spec.queue, connection=get_redis())
     try:
-        queue.enqueue_at(
-            at,
-            spec.func,
-            appointment_id,
-            job_id=spec.id_template.format(appointment_id),
-            job_timeout=spec.timeout,
-            failure_ttl=spec.failure_ttl,
-            retry=Retry(max=len(spec.retry_intervals), interval=list(spec.retry_intervals)),
-            description=JOB,
-        )
+        enqueue(JOB, appointment_id, at=at)
     except RedisError:
         log.warning("reminder for appointment %s not scheduled: Redis unavailable", appointment_id)
 
 
 def _remove(appointment_id: int) -> None:
     try:
-        Job.fetch(JOBS[JOB].id_template.format(appointment_id), connection=get_redis()).delete()
-    except NoSuchJobError:
-        pass
+        cancel(JOB, appointment_id)
     except RedisError:
         log.warning("reminder for appointment %s not removed: Redis unavailable", appointment_id)
 
