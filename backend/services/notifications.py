@@ -48,6 +48,21 @@ EVENTS: dict[str, Event] = {
         "材料审核结果",
         "申请 {application_number} 的「{kind_label}」{verdict_text}{comment_text}。{outstanding}",
     ),
+    # 婚姻登记预约
+    "ballot_won": Event(
+        "摇号中签", "您参加的{office_name} {date} 结婚登记摇号已中签,已为您预约{period_label}。"
+    ),
+    "ballot_lost": Event(
+        "摇号未中签", "很遗憾,{office_name} {date} 结婚登记摇号未中签,欢迎预约其他日期。"
+    ),
+    "waitlist_offer": Event(
+        "候补名额", "{office_name} {date}{period_label}有名额空出,为您保留至 {until},请及时确认。"
+    ),
+    "appointment_reminder": Event(
+        "预约提醒",
+        "您预约了明天({date}){period_label}在{office_name}办理{service_label},"
+        "请双方携带身份证按时到场。",
+    ),
 }
 
 
