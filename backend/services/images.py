@@ -93,15 +93,18 @@ def process_image(
             reduce_decoding(image, limits.review_side)
         try:
             image.load()
-            clean = _pixels_only(ImageOps.exif_transpose(image))
+            ImageOps.exif_transpose(image, in_place=True)  # the source is dropped anyway
+            clean = _pixels_only(image)
         except Exception:  # see _open
             raise Rejected(CORRUPT) from None
-    _check_quality(clean, width, height, limits)
+    # Each size is made from the next larger one: resizing dominates the job's time.
+    review = _shrunk(clean, limits.review_side)
+    _check_quality(review, width, height, limits)
     return CleanImage(
         width=width,
         height=height,
-        thumb=_jpeg(clean, limits.thumb_side, quality=80),
-        review=_jpeg(clean, limits.review_side, quality=85),
+        thumb=_jpeg(_shrunk(review, limits.thumb_side), quality=80),
+        review=_jpeg(review, quality=85),
         location=location,
     )
 
@@ -140,7 +143,7 @@ def _pixels_only(image: Image.Image) -> Image.Image:
         clean.paste(rgba, mask=rgba.getchannel("A"))
         return clean
     clean = Image.new("RGB", image.size)
-    clean.paste(image.convert("RGB"))
+    clean.paste(image if image.mode == "RGB" else image.convert("RGB"))
     return clean
 
 
@@ -163,11 +166,18 @@ def sharpness(grey: Image.Image) -> float:
     return ImageStat.Stat(inner).var[0]
 
 
-def _jpeg(image: Image.Image, side: int, quality: int) -> bytes:
-    copy = image.copy()
-    copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+def _shrunk(image: Image.Image, side: int) -> Image.Image:
+    """`image` fitted within side × side (a new image; the same one when it fits)."""
+    scale = side / max(image.size)
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
-    copy.save(buffer, "JPEG", quality=quality, optimize=True)
+    image.save(buffer, "JPEG", quality=quality)
     data = buffer.getvalue()
     _assert_no_metadata(data)
     return data
