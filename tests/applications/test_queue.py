@@ -1,9 +1,44 @@
-"""GET /applications: the scoped queue, filtered and paged."""
+"""GET /applications: the scoped queue, filtered and paged, one lean row per case."""
 
+import io
 from datetime import date
 
+import pytest
+
 from backend.extensions import db
+from backend.jobs import attachments as attachment_jobs
+from backend.jobs.context import use_app
 from backend.models import Application
+from backend.services import applications
+from backend.services.users import find_by_username
+from tests.attachments import files
+
+
+@pytest.fixture
+def file_material(app, client, login, tmp_path):
+    """file_material(case_id, kind, verdict=None): uploaded by the agent, through the
+    pipeline, then reviewed by the township when a verdict is given."""
+    app.config["STORAGE_DIR"] = str(tmp_path / "uploads")
+
+    def file_material(case_id: int, kind: str, verdict: str | None = None) -> None:
+        upload = client.post(
+            f"/api/v1/applications/{case_id}/attachments",
+            data={"kind": kind, "file": (io.BytesIO(files.plain_jpeg()), "材料.jpg")},
+            headers=login("agent0101"),
+            content_type="multipart/form-data",
+        )
+        assert upload.status_code == 202, upload.get_json()
+        use_app(app)
+        attachment_jobs.process(upload.get_json()["id"])
+        if verdict:
+            review = client.post(
+                f"/api/v1/attachments/{upload.get_json()['id']}/review",
+                json={"verdict": verdict, "comment": "请重新拍摄"},
+                headers=login("town01"),
+            )
+            assert review.status_code == 200, review.get_json()
+
+    return file_material
 
 
 def test_queue_filters_by_status_and_type(open_case, act, client, login):
@@ -54,7 +89,57 @@ def test_bad_queue_filters_are_422(client, login):
         ("overdue=perhaps", "overdue"),
         ("region_code=12", "region_code"),
         ("limit=-1", "limit"),
+        ("status=" + "x" * 31, "status"),
+        ("cursor=not-a-cursor", "cursor"),
     ]:
         response = client.get(f"/api/v1/applications?{query}", headers=login("county01"))
         assert response.status_code == 422, query
         assert field in response.get_json()["error"]["details"]
+
+
+def test_a_queue_row_is_what_a_reviewer_decides_from_without_the_case_file(
+    open_case, act, client, login
+):
+    case = act(open_case(), "agent0101", "submit").get_json()
+    [row] = client.get("/api/v1/applications", headers=login("town01")).get_json()["items"]
+    assert {k: v for k, v in row.items() if k != "created_at"} == {
+        "id": case["id"],
+        "number": case["number"],
+        "type": "dibao",
+        "status": "submitted",
+        "version": 2,
+        "allowed_actions": ["accept", "return"],
+        "region_code": "990101001000",
+        "region_name": "东街社区",
+        "applicant": {"name": "王*英", "id_number": "110105********002X", "phone": None},
+        "on_behalf": True,
+        "deadline": None,
+        "days_left": None,
+        "materials": {"required": 5, "accepted": 0, "missing": 5},
+    }
+    assert row["created_at"] == case["created_at"]
+
+
+def test_queue_rows_count_only_accepted_current_materials(open_case, client, login, file_material):
+    dibao = open_case()
+    elderly = open_case(id_number="440524188001010014", program="elderly_allowance")
+    file_material(dibao["id"], "id_card", "accepted")
+    file_material(dibao["id"], "hukou", "needs_reupload")
+    file_material(dibao["id"], "income_proof")
+    items = client.get("/api/v1/applications", headers=login("county01")).get_json()["items"]
+    assert {row["id"]: row["materials"] for row in items} == {
+        dibao["id"]: {"required": 5, "accepted": 1, "missing": 4},
+        elderly["id"]: {"required": 3, "accepted": 0, "missing": 3},
+    }
+
+
+def test_days_left_counts_working_days_and_turns_negative_once_overdue(open_case):
+    application = db.session.get(Application, open_case()["id"])
+    application.deadline = date(2026, 10, 12)
+    staff = find_by_username(db.session, "town01")
+    on_the_eve_of_national_day, two_days_late = (
+        applications.queue_items(db.session, staff, [application], today=today)[0].days_left
+        for today in (date(2026, 9, 30), date(2026, 10, 14))
+    )
+    # 8, 9, 10 (the Saturday made a working day) and 12 October; the holiday week is not counted.
+    assert (on_the_eve_of_national_day, two_days_late) == (4, -2)

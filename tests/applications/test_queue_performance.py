@@ -1,0 +1,87 @@
+"""The staff queue answers a page in a fixed number of SQL statements, however many
+rows it holds: no row loads its village, materials or anything else on its own."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from uuid import uuid4
+
+from sqlalchemy import event
+from stdnum.cn import ric
+
+from backend.extensions import db
+from backend.models import Application
+from backend.models.attachment import Attachment, AttachmentStatus, ReviewStatus
+from backend.services import clock
+from backend.services.users import find_by_username
+
+# The token check, the caller and their region, the page, its materials, the calendar.
+MAX_STATEMENTS = 6
+
+
+def resident_id(serial: int) -> str:
+    body = f"110105{date(1950, 1, 1) + timedelta(days=serial):%Y%m%d}{2 * serial:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+@contextmanager
+def counting_statements() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def file_a_material(case_id: int, kind: str, review_status: str, superseded: bool = False):
+    agent = find_by_username(db.session, "agent0101")
+    db.session.add(
+        Attachment(
+            application_id=case_id,
+            kind=kind,
+            uploaded_by_id=agent.id,
+            original_name=f"{kind}.jpg",
+            storage_key=uuid4().hex,
+            size=1024,
+            status=AttachmentStatus.READY,
+            review_status=review_status,
+            superseded_at=clock.now() if superseded else None,
+        )
+    )
+
+
+def list_page(client, login) -> tuple[list[dict], list[str]]:
+    headers = login("county01")
+    with counting_statements() as statements:
+        response = client.get("/api/v1/applications?limit=20", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"], statements
+
+
+def test_a_page_of_twenty_takes_as_few_statements_as_a_page_of_one(open_case, client, login):
+    first = open_case(id_number=resident_id(0))
+    db.session.get(Application, first["id"]).deadline = clock.today() + timedelta(days=9)
+    db.session.commit()
+    [_], one_row = list_page(client, login)
+
+    for serial in range(1, 21):
+        agent = "agent0101" if serial % 2 else "agent0201"
+        program = "dibao" if serial % 3 else "elderly_allowance"
+        case = open_case(agent, id_number=resident_id(serial), program=program)
+        db.session.get(Application, case["id"]).deadline = clock.today() + timedelta(days=serial)
+        file_a_material(case["id"], "id_card", ReviewStatus.ACCEPTED)
+        file_a_material(case["id"], "hukou", ReviewStatus.UNREVIEWED)
+        file_a_material(case["id"], "hukou", ReviewStatus.ACCEPTED, superseded=True)
+    db.session.commit()
+    db.session.expire_all()
+    items, twenty_rows = list_page(client, login)
+
+    assert len(items) == 20
+    assert {item["region_name"] for item in items} == {"东街社区", "河口村"}
+    assert {item["materials"]["accepted"] for item in items} == {1}
+    assert len(twenty_rows) == len(one_row) <= MAX_STATEMENTS, twenty_rows
