@@ -1,7 +1,8 @@
 """One error envelope for every failure, and the domain exceptions services raise.
 
 Services raise `DomainError` subclasses and know nothing of HTTP; this module
-turns them, Werkzeug's HTTP errors and webargs' validation errors into
+turns them, Werkzeug's HTTP errors, webargs' validation errors and database outages
+(503) into
 
     {"error": {"code": "...", "message": "...", "details": {...}}}
 """
@@ -11,9 +12,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -201,6 +204,12 @@ def _discard_unsaved_changes() -> None:
     db.session.rollback()
 
 
+def _is_database_outage(error: DBAPIError) -> bool:
+    """The database could not be reached or dropped the connection: nobody's fault in
+    the request, so 503 and "try again", where other driver errors are bugs (500)."""
+    return isinstance(error, OperationalError) or error.connection_invalidated
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def on_domain_error(error: DomainError):
@@ -217,3 +226,13 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("unhandled error")
         _discard_unsaved_changes()
         return error_response(500)
+
+    @app.errorhandler(DBAPIError)
+    def on_database_error(error: DBAPIError):
+        if not _is_database_outage(error):
+            return on_unexpected(error)
+        # The driver's message only: the SQL parameters may hold personal data.
+        log.error("database unavailable, request refused with 503: %s", error.orig)
+        with suppress(DBAPIError):  # on a dead connection the rollback fails the same way
+            _discard_unsaved_changes()
+        return error_response(503)

@@ -2,9 +2,10 @@
 double-submit for the portal) → the `User` row, checked on every request.
 
 `@auth_required(roles...)` is the one gate views use; `current_user()` the one way
-they learn who is calling. Revoked tokens are refused through the Redis blocklist,
-and when Redis cannot answer (blocklist, rate limiter) the request fails closed with
-503: never a 500, never let through.
+they learn who is calling. The gate asks only the database (revoked tokens, then the
+account), so a Redis outage leaves signed-in people working; a database outage is a
+503 (see `backend.errors`). What truly needs Redis, the rate limiter of login and SMS
+codes, fails closed with 503: never a 500, never let through.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def _redis_down(_error: RedisError):
 
 def init_app(app: Flask) -> None:
     jwt.user_lookup_loader(_load_user)
-    jwt.token_in_blocklist_loader(lambda _header, payload: tokens.is_revoked(payload))
+    jwt.token_in_blocklist_loader(lambda _header, payload: tokens.is_revoked(db.session, payload))
     jwt.user_identity_loader(lambda user: str(user.id))
     jwt.additional_claims_loader(lambda user: {"role": user.role})
     jwt.unauthorized_loader(lambda _reason: _unauthorized())
@@ -87,5 +88,5 @@ def init_app(app: Flask) -> None:
     jwt.revoked_token_loader(lambda _h, _p: _unauthorized("登录已退出,请重新登录"))
     jwt.user_lookup_error_loader(lambda _h, _p: _unauthorized("账号不可用,请重新登录"))
     jwt.needs_fresh_token_loader(lambda _h, _p: _unauthorized("请重新输入密码确认此操作"))
-    # The rate limiter's store is Redis too: login and SMS codes fail closed.
+    # The rate limiter's store is Redis: login and SMS codes fail closed.
     app.register_error_handler(RedisError, _redis_down)

@@ -12,6 +12,7 @@ from backend.models.region import Region, RegionLevel
 from backend.models.registry import RegistryOffice
 from backend.models.sms import SmsMessage
 from backend.models.standard import AreaType, DibaoStandard, ElderlyBand, StandardUnit
+from backend.models.token import RevokedToken
 from backend.models.user import STAFF_ROLES, Role, User
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Region",
     "RegionLevel",
     "RegistryOffice",
+    "RevokedToken",
     "Role",
     "Slot",
     "SmsMessage",

@@ -222,7 +222,7 @@ def login_with_wechat(session: Session, code: str, *, ip: str | None = None) -> 
 
 def logout(session: Session, user: User, token: dict[str, Any], *, ip: str | None = None) -> None:
     """Revoke the token's whole session (see `tokens.revoke_session`)."""
-    tokens.revoke_session(token)
+    tokens.revoke_session(session, token)
     audit.record(session, user, "auth.logout", user, ip=ip)
 
 

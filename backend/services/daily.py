@@ -23,6 +23,7 @@ DAILY_RULES: tuple[str, ...] = (
     "backend.services.otp:purge_expired",
     "backend.services.audit:prune",
     "backend.services.idempotency:purge_expired",
+    "backend.services.tokens:purge_expired",
 )
 
 

@@ -1,28 +1,30 @@
-"""Access and refresh tokens, and their revocation list in Redis (RELIABILITY rows 30–31).
+"""Access and refresh tokens, and their revocation in the database (RELIABILITY rows 30–31).
 
 Every access token names the refresh token of its session (`rjti`), so logging out
 with the access token alone revokes the whole session: that access token, the
-refresh token, and every access token refreshed from it. Revocations live in Redis
-exactly as long as the revoked tokens could still be presented. When Redis does not
-answer, nothing is let through: the check raises ServiceUnavailable (503).
+refresh token, and every access token refreshed from it. Revocations are rows of
+`revoked_token`, kept as long as the revoked tokens could still be presented: the
+database is the source of truth (DESIGN §2), so a Redis outage never signs anyone
+out or locks anyone out, and a database outage is a 503 like any other request's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from redis.exceptions import RedisError
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
-from backend.errors import ServiceUnavailable
-from backend.models import User
-from backend.redis_connection import get_redis
+from backend.models import RevokedToken, User
 from backend.services import clock
 
-REVOKED_PREFIX = "auth:revoked:"
 SESSION_CLAIM = "rjti"
+DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass(frozen=True)
@@ -48,28 +50,39 @@ def refreshed_access_token(user: User, refresh_payload: dict[str, Any]) -> str:
     )
 
 
-def revoke_session(payload: dict[str, Any]) -> None:
-    """Revoke the token with `payload` and, for an access token, its session."""
-    now = int(clock.now().timestamp())
-    refresh_seconds = int(current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds())
-    entries = {payload["jti"]: max(int(payload["exp"]) - now, 1)}
+def revoke_session(session: Session, payload: dict[str, Any]) -> None:
+    """Revoke the token with `payload` and, for an access token, its session.
+
+    Idempotent: a jti already revoked is left as it is, so a repeated or concurrent
+    logout of the same session succeeds too, without a unique-violation to undo.
+    """
+    rows = [{"jti": payload["jti"], "expires_at": datetime.fromtimestamp(payload["exp"], UTC)}]
     if payload.get(SESSION_CLAIM):
-        entries[payload[SESSION_CLAIM]] = refresh_seconds
-    try:
-        with get_redis().pipeline() as pipe:
-            for jti, seconds in entries.items():
-                pipe.set(REVOKED_PREFIX + jti, 1, ex=seconds)
-            pipe.execute()
-    except RedisError as error:
-        raise ServiceUnavailable("退出登录暂不可用,请稍后再试") from error
+        # The access token does not say when its refresh token expires; this is the
+        # latest it can, as the refresh token was issued before now.
+        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
+        rows.append({"jti": payload[SESSION_CLAIM], "expires_at": clock.now() + lifetime})
+    insert = DIALECT_INSERTS[session.get_bind().dialect.name]
+    session.execute(
+        insert(RevokedToken).values(rows).on_conflict_do_nothing(index_elements=["jti"])
+    )
 
 
-def is_revoked(payload: dict[str, Any]) -> bool:
-    """True when the token or its session was revoked; 503 when Redis cannot say."""
-    keys = [REVOKED_PREFIX + payload["jti"]]
+def is_revoked(session: Session, payload: dict[str, Any]) -> bool:
+    """True when the token or its session was revoked: one primary-key lookup."""
+    jtis = [payload["jti"]]
     if payload.get(SESSION_CLAIM):
-        keys.append(REVOKED_PREFIX + payload[SESSION_CLAIM])
-    try:
-        return bool(get_redis().exists(*keys))
-    except RedisError as error:
-        raise ServiceUnavailable("登录状态暂时无法核验,请稍后再试") from error
+        jtis.append(payload[SESSION_CLAIM])
+    return session.execute(select(1).where(RevokedToken.jti.in_(jtis))).first() is not None
+
+
+def purge_expired(session: Session, _day: date) -> dict[str, int]:
+    """Daily rule: forget revocations of tokens that have expired by now.
+
+    The cutoff is the present whatever the date run: dropping a row before its token
+    expires would let that token back in.
+    """
+    deleted = session.execute(
+        delete(RevokedToken).where(RevokedToken.expires_at < clock.now())
+    ).rowcount
+    return {"deleted": deleted}

@@ -1,9 +1,17 @@
-"""Refresh, logout and the portal's cookies: revocation in Redis, freshness, CSRF."""
+"""Refresh, logout and the portal's cookies: revocation in the database, freshness, CSRF."""
+
+from datetime import timedelta
 
 from flask_jwt_extended import decode_token
+from sqlalchemy import select
 
+from backend import create_app
 from backend.extensions import db
-from backend.models import Role
+from backend.models import RevokedToken, Role
+from backend.redis_connection import get_redis
+from backend.services import clock
+from backend.services import tokens as token_service
+from backend.services.daily import run_daily
 from backend.services.users import find_by_username
 from tests.api.auth_support import assert_error, bearer, password_login
 
@@ -52,6 +60,71 @@ def test_logout_revokes_the_access_and_the_refresh_token(client, demo):
     assert_error(refresh, 401, "unauthorized")
     # Every access token refreshed within the session ends with it.
     assert_error(client.get("/api/v1/me", headers=bearer(refreshed)), 401, "unauthorized")
+
+
+def revoked_jtis() -> set[str]:
+    db.session.rollback()  # read what the request committed
+    return set(db.session.scalars(select(RevokedToken.jti)))
+
+
+def test_logout_stores_the_access_and_refresh_ids_until_each_could_expire(client, demo):
+    tokens = signed_in(client)
+    access, refresh = decode_token(tokens["access_token"]), decode_token(tokens["refresh_token"])
+    client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"]))
+    assert revoked_jtis() == {access["jti"], refresh["jti"]}
+    kept = {row.jti: row.expires_at for row in db.session.scalars(select(RevokedToken))}
+    assert int(kept[access["jti"]].timestamp()) == access["exp"]
+    assert kept[refresh["jti"]].timestamp() >= refresh["exp"]
+
+
+def test_a_revocation_survives_redis_losing_its_data(client, demo):
+    tokens = signed_in(client)
+    client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"]))
+    get_redis().flushdb()
+    assert_error(
+        client.get("/api/v1/me", headers=bearer(tokens["access_token"])), 401, "unauthorized"
+    )
+    refresh = client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"]))
+    assert_error(refresh, 401, "unauthorized")
+
+
+def test_a_revoked_token_stays_revoked_after_a_restart(app_config, client, demo):
+    tokens = signed_in(client)
+    client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"]))
+    restarted = create_app(app_config)
+    again = restarted.test_client()
+    assert_error(
+        again.get("/api/v1/me", headers=bearer(tokens["access_token"])), 401, "unauthorized"
+    )
+    refresh = again.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"]))
+    assert_error(refresh, 401, "unauthorized")
+    with restarted.app_context():
+        db.engine.dispose()
+
+
+def test_revoking_a_session_twice_keeps_one_row_per_token(client, demo):
+    tokens = signed_in(client)
+    payload = decode_token(tokens["access_token"])
+    for _ in range(2):
+        token_service.revoke_session(db.session, payload)
+        db.session.commit()
+    assert revoked_jtis() == {payload["jti"], payload["rjti"]}
+    assert token_service.is_revoked(db.session, payload)
+
+
+def test_the_daily_purge_forgets_only_revocations_of_expired_tokens(app, demo):
+    now = clock.now()
+    db.session.add_all(
+        [
+            RevokedToken(jti="expired", expires_at=now - timedelta(seconds=1)),
+            RevokedToken(jti="still-valid", expires_at=now + timedelta(minutes=15)),
+        ]
+    )
+    db.session.commit()
+    results = run_daily(db.session, clock.today() + timedelta(days=30))
+    db.session.commit()
+    assert results["backend.services.tokens:purge_expired"] == {"deleted": 1}
+    assert revoked_jtis() == {"still-valid"}
 
 
 def test_logging_out_one_session_leaves_the_others(client, demo):

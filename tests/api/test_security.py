@@ -17,7 +17,7 @@ from backend.models import Role
 from backend.redis_connection import embedded_url, start_embedded
 from backend.services import clock
 from backend.services.users import find_by_username
-from tests.api.auth_support import bearer
+from tests.api.auth_support import assert_error, bearer, password_login
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_a_refreshed_token_is_not_fresh_enough_to_approve(guarded, demo):
     _assert_refused(response, "重新输入密码")
 
 
-# --- Redis outages fail closed (RELIABILITY rows 29, 31) ------------------------------
+# --- outages: Redis stops only what needs it, the database gives 503 (rows 29–31) -------
 
 
 @pytest.fixture
@@ -182,26 +182,33 @@ def redis_outage(app_config, demo, tmp_path):
         db.engine.dispose()
 
 
-def test_a_blocklist_outage_refuses_tokens_with_503(redis_outage, login):
+def test_a_redis_outage_leaves_signed_in_people_working(redis_outage, login):
     client, stop_redis = redis_outage
-    headers = login("county01")
-    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    signed_in = password_login(client, "county01").get_json()
     stop_redis()
-    response = client.get("/api/v1/me", headers=headers)
-    assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "service_unavailable"
+    for headers in (login("town01"), bearer(signed_in["access_token"])):
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+    refreshed = client.post("/api/v1/auth/refresh", headers=bearer(signed_in["refresh_token"]))
+    assert refreshed.status_code == 200, refreshed.get_data(as_text=True)
+
+
+def test_logout_during_a_redis_outage_still_revokes_the_session(redis_outage):
+    client, stop_redis = redis_outage
+    signed_in = password_login(client, "county01").get_json()
+    stop_redis()
+    access, refresh = bearer(signed_in["access_token"]), bearer(signed_in["refresh_token"])
+    assert client.post("/api/v1/auth/logout", headers=access).status_code == 204
+    assert_error(client.get("/api/v1/me", headers=access), 401, "unauthorized")
+    assert_error(client.post("/api/v1/auth/refresh", headers=refresh), 401, "unauthorized")
 
 
 def test_a_limiter_outage_closes_login_and_sms_codes_with_503(redis_outage):
     client, stop_redis = redis_outage
     stop_redis()
-    login = client.post(
-        "/api/v1/auth/login", json={"username": "county01", "password": "Demo@2026"}
-    )
+    login = password_login(client, "county01")
     code = client.post("/api/v1/auth/sms-code", json={"phone": "13912345678"})
     for response in (login, code):
-        assert response.status_code == 503, response.get_data(as_text=True)
-        assert response.get_json()["error"]["code"] == "service_unavailable"
+        assert_error(response, 503, "service_unavailable")
         assert "access_token" not in response.get_data(as_text=True)
 
 
@@ -210,3 +217,33 @@ def test_a_redis_outage_leaves_public_endpoints_working(redis_outage):
     stop_redis()
     assert client.get("/api/v1/regions").status_code == 200
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+UNREACHABLE_DATABASE = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+
+
+@pytest.fixture
+def database_outage(app_config):
+    """A client of an app whose database cannot be reached."""
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": UNREACHABLE_DATABASE})
+    return app.test_client()
+
+
+def test_a_database_outage_refuses_signed_in_requests_with_503(database_outage, login):
+    headers = login("county01")  # a real token, from the app whose database answers
+    for response in (
+        database_outage.get("/api/v1/me", headers=headers),
+        database_outage.post("/api/v1/auth/logout", headers=headers),
+    ):
+        assert_error(response, 503, "service_unavailable")
+
+
+def test_a_database_outage_refuses_public_endpoints_and_login_with_503(database_outage):
+    assert_error(database_outage.get("/api/v1/regions"), 503, "service_unavailable")
+    assert_error(password_login(database_outage, "county01"), 503, "service_unavailable")
+
+
+def test_a_database_outage_is_logged_for_operators(database_outage, caplog):
+    database_outage.get("/api/v1/regions")
+    logged = [r for r in caplog.records if r.name == "backend.errors"]
+    assert [(r.levelname, "503" in r.getMessage()) for r in logged] == [("ERROR", True)]

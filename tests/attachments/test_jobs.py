@@ -120,8 +120,8 @@ def test_enqueueing_an_upload_already_queued_keeps_one_job(app, open_case, uploa
 def test_an_upload_still_succeeds_when_redis_refuses_the_job(
     app, app_config, open_case, login, tmp_path
 ):
-    """Redis up for reading the token blocklist but refusing writes (full, with
-    noeviction as production runs it): the upload is kept, the sweeper queues it."""
+    """Redis up but refusing writes (full, with noeviction as production runs it):
+    the upload is kept, the sweeper queues it."""
     server = start_embedded(tmp_path / "full-redis")
     storage_dir = app.config["STORAGE_DIR"]
     full = create_app({**app_config, "REDIS_URL": embedded_url(server), "STORAGE_DIR": storage_dir})
@@ -146,13 +146,19 @@ def test_an_upload_still_succeeds_when_redis_refuses_the_job(
     assert reload(attachment_id).status == "ready"
 
 
-def test_with_redis_stopped_the_upload_is_refused_whole_not_half_kept(
+def test_with_redis_stopped_the_upload_is_kept_and_queued_once_redis_is_back(
     app, app_config, open_case, login, tmp_path
 ):
-    """The auth gate cannot check revoked tokens without Redis and fails closed
-    (503): nothing is stored, the client retries with its Idempotency-Key."""
-    server = start_embedded(tmp_path / "redis")
-    stopped = create_app({**app_config, "REDIS_URL": embedded_url(server)})
+    """The auth gate asks only the database, so a stopped Redis refuses no upload: the
+    row waits `pending` until the sweeper queues it on the Redis that came back."""
+    redis_dir = tmp_path / "redis"
+    server = start_embedded(redis_dir)
+    config = {
+        **app_config,
+        "REDIS_URL": embedded_url(server),
+        "STORAGE_DIR": app.config["STORAGE_DIR"],
+    }
+    stopped = create_app(config)
     case = open_case()
     server.shutdown()
     response = stopped.test_client().post(
@@ -161,8 +167,22 @@ def test_with_redis_stopped_the_upload_is_refused_whole_not_half_kept(
         headers=login("agent0101"),
         content_type="multipart/form-data",
     )
-    assert response.status_code == 503
-    assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+    assert response.status_code == 202, response.get_json()
+    attachment_id = response.get_json()["id"]
+    assert reload(attachment_id).status == "pending"
+
+    server = start_embedded(redis_dir)  # the same data files, back up
+    back = create_app({**config, "REDIS_URL": embedded_url(server)})
+    later = clock.now() + timedelta(minutes=app.config["SWEEP_AFTER_MINUTES"] + 1)
+    with back.app_context():
+        assert attachments.sweep(db.session, later) == [attachment_id]
+        db.session.commit()
+    run_burst_worker(back, QUEUES)
+    assert reload(attachment_id).status == "ready"
+    server.shutdown()
+    for used in (stopped, back):
+        with used.app_context():
+            db.engine.dispose()
 
 
 def test_the_failed_state_is_written_only_when_retries_are_exhausted(app, open_case, upload):
