@@ -41,6 +41,7 @@ from backend.models.base import BigId
 from bench import DATA_DIR, load
 from bench.core import POSTGRESQL, Backend, BenchError, Measurement, Values
 from bench.data import SEEDED_AT, bench_metadata, series
+from bench.figures.create_application import application
 from bench.measure import describe, http_load, json_body, rush
 
 REGIONS = ("990101001000", "990101002000", "990102001000", "990103003000")
@@ -101,13 +102,8 @@ def seed(session: Session, rows: int) -> None:
 
 
 def sample_payload() -> dict:
-    """A body the size of a real application's, for the INSERT ceiling to store."""
-    return {
-        "type": "dibao",
-        "region_code": REGIONS[0],
-        "applicant": {"name": "王秀英", "id_number": "11010519491231002X", "phone": "13912345678"},
-        "on_behalf": True,
-    }
+    """A body the size of a real application's (three members), for the INSERT ceiling."""
+    return application("11010519491231002X", "440524188001010014", "513101198201130014")
 
 
 def page_positions(rows: int) -> list[int]:

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from backend.api.attachments import AttachmentSchema
 from backend.api.fields import StrictInteger, Text
+from backend.api.household_schemas import HouseholdInSchema, HouseholdOutSchema
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
@@ -38,6 +39,7 @@ class ApplicationCreateSchema(Schema):
     region_code = fields.String(required=True, validate=REGION_CODE)
     applicant = fields.Nested(ApplicantInSchema, required=True)
     on_behalf = fields.Boolean(load_default=False)
+    household = fields.Nested(HouseholdInSchema, load_default=None)
 
 
 class ApplicantOutSchema(Schema):
@@ -80,6 +82,9 @@ class ApplicationSchema(Schema):
     region_name = fields.Function(lambda a: a.region.name)
     applicant = fields.Function(lambda a: ApplicantOutSchema().dump(a))
     on_behalf = fields.Boolean()
+    household = fields.Function(
+        lambda a: HouseholdOutSchema().dump(a) if a.type == ApplicationType.DIBAO else None
+    )
     deadline = fields.Date(allow_none=True)
     created_at = fields.DateTime()
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events")
@@ -149,6 +154,7 @@ def create_application(body):
         region_code=body["region_code"],
         applicant=applications.Applicant(**body["applicant"]),
         on_behalf=body["on_behalf"],
+        household=body["household"],
         ip=request.remote_addr,
     )
     db.session.commit()

@@ -4,6 +4,7 @@ from backend.models.application import Application, ApplicationEvent, Applicatio
 from backend.models.attachment import Attachment
 from backend.models.audit import AuditLog, AuditResult
 from backend.models.calendar import CalendarOverride
+from backend.models.household import HouseholdMember, Relation
 from backend.models.idempotency import IdempotencyKey, IdempotencyState
 from backend.models.marriage import Appointment, DivorceApplication, Slot
 from backend.models.notification import Notification, NotificationDelivery
@@ -29,6 +30,7 @@ __all__ = [
     "DibaoStandard",
     "DivorceApplication",
     "ElderlyBand",
+    "HouseholdMember",
     "IdempotencyKey",
     "IdempotencyState",
     "Notification",
@@ -38,6 +40,7 @@ __all__ = [
     "Region",
     "RegionLevel",
     "RegistryOffice",
+    "Relation",
     "RevokedToken",
     "Role",
     "Slot",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.extensions import db
 from backend.models.base import BigId, UTCDateTime, utcnow
 from backend.models.region import Region
+
+if TYPE_CHECKING:
+    from backend.models.household import HouseholdMember
 
 
 class ApplicationType(StrEnum):
@@ -43,6 +47,8 @@ class Application(db.Model):
     applicant_id_index: Mapped[str] = mapped_column(String(64), index=True)
     applicant_phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 低保 only: urban or rural hukou, which decides the standard.
+    area_type: Mapped[str | None] = mapped_column(String(10))
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -52,6 +58,9 @@ class Application(db.Model):
     region: Mapped[Region] = relationship()
     events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id"
+    )
+    members: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="application", order_by="HouseholdMember.id"
     )
 
     # Versioned by hand (`bump_version`): bookkeeping writes such as assigning the

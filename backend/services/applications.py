@@ -14,6 +14,7 @@ from backend.models import (
     Application,
     ApplicationEvent,
     ApplicationType,
+    HouseholdMember,
     Region,
     RegionLevel,
     Role,
@@ -21,7 +22,16 @@ from backend.models import (
 )
 from backend.models.application import NUMBER_PREFIX
 from backend.models.attachment import Attachment, ReviewStatus
-from backend.services import attachments, audit, clock, regions, scope, workdays, workflow
+from backend.services import (
+    attachments,
+    audit,
+    clock,
+    households,
+    regions,
+    scope,
+    workdays,
+    workflow,
+)
 from backend.services.crypto import current_cipher
 from backend.services.identity import clean_name, parse_id_number
 from backend.services.users import normalise_phone
@@ -32,7 +42,6 @@ APPLICATION_SCOPE = scope.Scope(
     owner_id_index=Application.applicant_id_index,
     submitted_by_id=Application.submitted_by_id,
 )
-FINAL_STATUSES = frozenset({"withdrawn", "rejected", "terminated"})
 # Who may open a case: residents for themselves, agents and township windows for others.
 OPENERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
 # Who may see an applicant's full numbers: the staff who check and decide the case.
@@ -54,6 +63,7 @@ def create(
     region_code: str,
     applicant: Applicant,
     on_behalf: bool,
+    household: households.Household | None = None,
     ip: str | None = None,
 ) -> Application:
     if actor.role not in OPENERS:
@@ -64,6 +74,7 @@ def create(
     id_index = cipher.blind_index(id_number)
     _check_applying_party(actor, id_index, on_behalf)
     phone = normalise_phone(applicant.phone, "applicant.phone") if applicant.phone else None
+    members = _household_members(session, program, id_number, household)
     application = Application(
         type=program,
         status="draft",
@@ -75,6 +86,8 @@ def create(
         applicant_phone_cipher=cipher.encrypt(phone) if phone else None,
         on_behalf=on_behalf,
         submitted_by_id=actor.id,
+        area_type=household.area_type if household else None,
+        members=members,
     )
     session.add(application)
     session.flush()
@@ -91,6 +104,22 @@ def create(
     session.flush()
     workflow.record_step(session, application, actor, "create", None, ip)
     return application
+
+
+def _household_members(
+    session: Session,
+    program: ApplicationType,
+    applicant_id_number: str,
+    household: households.Household | None,
+) -> list[HouseholdMember]:
+    """低保 is granted per household (按户施保); the elderly allowance per person."""
+    if program != ApplicationType.DIBAO:
+        if household is not None:
+            raise ValidationFailed.field("household", "高龄津贴按个人申请,无需填写家庭成员")
+        return []
+    if household is None:
+        raise ValidationFailed.field("household", "低保申请需填写共同生活的家庭成员")
+    return households.build_members(session, applicant_id_number, household.members)
 
 
 def _village_in_reach(session: Session, actor: User, region_code: str) -> Region:
@@ -174,7 +203,7 @@ def queue(session: Session, user: User, filters: QueueFilter, today: date | None
     if filters.overdue:
         query = query.where(
             Application.deadline < (today or clock.today()),
-            Application.status.not_in(FINAL_STATUSES | {"approved"}),
+            Application.status.not_in(workflow.FINAL_STATUSES | {"approved"}),
         )
     return query
 

@@ -38,7 +38,7 @@ from backend.models.attachment import (
     ReviewStatus,
     Variant,
 )
-from backend.services import applications, clock, notifications, scope
+from backend.services import applications, clock, notifications, scope, workflow
 from backend.services.images import CONTENT_TYPES, ImageLimits, Rejected, process_image
 from backend.services.pdfs import PdfLimits, process_pdf
 from backend.services.storage import Storage
@@ -272,7 +272,7 @@ def _check_may_upload(session: Session, user: User, application: Application) ->
         raise Forbidden("该角色不能上传申请材料")
     if user.role == Role.AGENT and application.submitted_by_id != user.id:
         raise Forbidden("只有提交该申请的代办员可以为其上传材料")
-    if application.status in applications.FINAL_STATUSES:
+    if application.status in workflow.FINAL_STATUSES:
         raise ActionNotAllowed("该申请已办结,不能再上传材料")
     limit = current_app.config["ATTACHMENT_MAX_PER_APPLICATION"]
     count = session.scalar(select(func.count()).where(Attachment.application_id == application.id))

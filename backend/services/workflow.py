@@ -15,6 +15,8 @@ from backend.models import Application, ApplicationEvent, Role, User
 from backend.services import audit
 from backend.services.crypto import current_cipher, mask_id_number
 
+# A case in one of these is over: nothing more happens to it.
+FINAL_STATUSES = frozenset({"withdrawn", "rejected", "terminated"})
 APPLICANT_SIDE = frozenset({Role.CITIZEN, Role.AGENT})
 TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
 

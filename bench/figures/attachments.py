@@ -10,15 +10,16 @@ import sys
 import time
 import urllib.request
 import uuid
+from decimal import Decimal
 
 from redis import Redis
 from sqlalchemy import select
 
 from backend.config import PROJECT_ROOT
 from backend.extensions import db
-from backend.models import ApplicationType
+from backend.models import ApplicationType, AreaType, Relation
 from backend.models.attachment import Attachment
-from backend.services import applications
+from backend.services import applications, households
 from backend.services.users import find_by_username
 from bench.ceilings import drain_rate, test_photo
 from bench.core import POSTGRESQL, Backend, BenchError, Figure, Measurement, Values
@@ -34,13 +35,18 @@ _people = id_numbers(4000)
 def new_case() -> int:
     """A fresh case to upload to (a case takes a bounded number of files)."""
     agent = find_by_username(db.session, AGENT)
+    id_number = next(_people)
     case = applications.create(
         db.session,
         agent,
         program=ApplicationType.DIBAO,
         region_code=VILLAGE,
-        applicant=applications.Applicant(name="王秀英", id_number=next(_people)),
+        applicant=applications.Applicant(name="王秀英", id_number=id_number),
         on_behalf=True,
+        household=households.Household(
+            AreaType.URBAN,
+            (households.Member("王秀英", id_number, Relation.SELF, Decimal("0")),),
+        ),
     )
     db.session.commit()
     return case.id

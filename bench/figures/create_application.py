@@ -18,21 +18,33 @@ _numbers = id_numbers(20260302)  # one stream for the whole run: rounds never re
 
 
 def bodies(count: int) -> list[str]:
-    return [
-        json_body(
-            {
-                "type": "dibao",
-                "region_code": VILLAGE,
-                "applicant": {
-                    "name": "王秀英",
-                    "id_number": next(_numbers),
-                    "phone": "13912345678",
-                },
-                "on_behalf": True,
-            }
-        )
-        for _ in range(count)
-    ]
+    """Applications of three-person households, each person new to the run."""
+    return [json_body(application(*(next(_numbers) for _ in range(3)))) for _ in range(count)]
+
+
+def application(applicant: str, spouse: str, child: str) -> dict:
+    def member(id_number: str, relation: str, income: str) -> dict:
+        return {
+            "name": "王秀英",
+            "id_number": id_number,
+            "relation": relation,
+            "monthly_income": income,
+        }
+
+    return {
+        "type": "dibao",
+        "region_code": VILLAGE,
+        "applicant": {"name": "王秀英", "id_number": applicant, "phone": "13912345678"},
+        "on_behalf": True,
+        "household": {
+            "area_type": "urban",
+            "members": [
+                member(applicant, "self", "0"),
+                member(spouse, "spouse", "300"),
+                member(child, "child", "500"),
+            ],
+        },
+    }
 
 
 def create(backend: Backend) -> Values:

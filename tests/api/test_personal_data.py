@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from backend.extensions import db
 from backend.models import AuditLog
 from backend.services.users import find_by_username
+from tests.factories import household
 
 RESIDENT_ID = "11010519491231002X"
 RESIDENT_PHONE = "13912345678"
@@ -20,6 +21,7 @@ def case(client, login):
         "region_code": VILLAGE,
         "applicant": {"name": "王秀英", "id_number": RESIDENT_ID, "phone": RESIDENT_PHONE},
         "on_behalf": True,
+        "household": household(RESIDENT_ID),
     }
     response = client.post("/api/v1/applications", json=body, headers=login("agent0101"))
     assert response.status_code == 201
@@ -70,6 +72,7 @@ def test_the_read_names_the_resident_when_they_have_an_account(client, login, ma
         "region_code": VILLAGE,
         "applicant": {"name": "王秀英", "id_number": RESIDENT_ID},
         "on_behalf": False,
+        "household": household(RESIDENT_ID),
     }
     case = client.post("/api/v1/applications", json=body, headers=headers).get_json()
     response = client.get(f"/api/v1/applications/{case['id']}/applicant", headers=login("town01"))

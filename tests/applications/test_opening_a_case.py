@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import household
+
 RESIDENT_ID = "11010519491231002X"
 VILLAGE = "990101001000"  # 东街社区, agent0101's village
 
@@ -12,6 +14,7 @@ def case_body(**changes):
         "region_code": VILLAGE,
         "applicant": {"name": "王秀英", "id_number": RESIDENT_ID, "phone": "13912345678"},
         "on_behalf": True,
+        "household": household(RESIDENT_ID),
     }
     body.update(changes)
     return body

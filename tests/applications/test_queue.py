@@ -53,7 +53,7 @@ def test_queue_filters_by_status_and_type(open_case, act, client, login):
 
 def test_queue_filters_by_region_subtree(open_case, client, login):
     open_case("agent0101")
-    other = open_case("agent0201")
+    other = open_case("agent0201", id_number="440524188001010014")
     response = client.get(
         "/api/v1/applications?region_code=990102000000", headers=login("county01")
     )

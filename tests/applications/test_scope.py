@@ -5,6 +5,7 @@ import pytest
 
 from backend.extensions import db
 from backend.services import users
+from tests.factories import household
 
 RESIDENT_ID = "11010519491231002X"
 
@@ -142,6 +143,7 @@ def test_opening_a_case_by_role_and_region(client, login, username, region_code,
         "region_code": region_code,
         "applicant": {"name": "王秀英", "id_number": RESIDENT_ID},
         "on_behalf": True,
+        "household": household(RESIDENT_ID),
     }
     response = client.post("/api/v1/applications", json=body, headers=login(username))
     assert response.status_code == status

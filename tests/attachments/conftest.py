@@ -6,7 +6,6 @@ import pytest
 
 from backend.jobs import attachments as attachment_jobs
 from backend.jobs.context import use_app
-from tests.applications.conftest import act, open_case  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from backend.models import AuditLog
 from backend.services import audit
 
 # Cases are opened through the API with the applications' fixtures.
-from tests.applications.conftest import act, open_case  # noqa: F401
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from backend.models import AuditLog, AuditResult, Region, Role
 from backend.models.audit import AppendOnlyViolation
 from backend.services import audit
 from backend.services.users import find_by_username
+from tests.factories import household
 
 RESIDENT_ID = "11010519491231002X"
 VILLAGE = "990101001000"
@@ -26,6 +27,7 @@ def case_body(**changes):
         "region_code": VILLAGE,
         "applicant": {"name": "王秀英", "id_number": RESIDENT_ID, "phone": "13912345678"},
         "on_behalf": True,
+        "household": household(RESIDENT_ID),
     }
     return body | changes
 
@@ -205,7 +207,12 @@ def test_no_full_number_or_token_reaches_the_log(
 ):
     _, headers = make_citizen(RESIDENT_ID)
     client.post("/api/v1/applications", json=case_body(on_behalf=False), headers=headers)
-    client.post("/api/v1/applications", json=case_body(), headers=login("agent0101"))
+    other = "440524188001010014"
+    for_other = case_body(
+        applicant={"name": "李四", "id_number": other, "phone": "13912345678"},
+        household=household(other),
+    )
+    client.post("/api/v1/applications", json=for_other, headers=login("agent0101"))
     client.post("/api/v1/applications", json=case_body(), headers=login("county01"))
     with caplog.at_level(logging.INFO, logger="backend.audit"):
         audit.ship(audit.shipping_lines(seal_all()))
@@ -216,6 +223,7 @@ def test_no_full_number_or_token_reaches_the_log(
     assert len(audit_rows()) == 3
     for text in (shipped, stored):
         assert RESIDENT_ID not in text and "19491231" not in text
+        assert other not in text
         assert "13912345678" not in text
         assert "eyJ" not in text
 

@@ -15,9 +15,11 @@ from backend.models import Application, IdempotencyKey, IdempotencyState
 from backend.services import idempotency
 from backend.services.daily import DAILY_RULES
 from backend.services.users import find_by_username
+from tests.factories import household
 
 VILLAGE = "990101001000"
 KEY = "5f0c7a1e-2b8d-4c61-9a3e-7d2f0b6c8e41"
+OTHER_RESIDENT = "440524188001010014"  # one person, one live 低保 household
 
 
 def case_body(id_number="11010519491231002X", **changes):
@@ -26,6 +28,7 @@ def case_body(id_number="11010519491231002X", **changes):
         "region_code": VILLAGE,
         "applicant": {"name": "王秀英", "id_number": id_number, "phone": "13912345678"},
         "on_behalf": True,
+        "household": household(id_number),
     }
     return body | changes
 
@@ -72,7 +75,7 @@ def test_the_body_is_compared_by_content_not_key_order(client, login):
 
 def test_keys_belong_to_their_user(client, login):
     agent = post_case(client, login("agent0101"))
-    township = post_case(client, login("town01"))
+    township = post_case(client, login("town01"), case_body(id_number=OTHER_RESIDENT))
     assert agent.status_code == township.status_code == 201
     assert agent.get_json()["id"] != township.get_json()["id"]
     assert applications_count() == 2
@@ -91,7 +94,7 @@ def test_the_claim_is_stored_with_the_answer(client, login):
 def test_without_a_key_requests_are_processed_normally(client, login):
     headers = login("agent0101")
     assert post_case(client, headers, key=None).status_code == 201
-    assert post_case(client, headers, key=None).status_code == 201
+    assert post_case(client, headers, case_body(OTHER_RESIDENT), key=None).status_code == 201
     assert applications_count() == 2
 
 
