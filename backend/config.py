@@ -127,6 +127,11 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RQ_QUEUES": ("default", "attachments", "notifications"),
         "RQ_JOB_TIMEOUT": _int(env, "RQ_JOB_TIMEOUT", 120),
         "AUDIT_RETENTION_DAYS": _int(env, "AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MIN_DAYS),
+        # 低保 case deadlines (working days from acceptance) and publicity (calendar days).
+        "TOWNSHIP_REVIEW_WORKDAYS": _int(env, "TOWNSHIP_REVIEW_WORKDAYS", 10),
+        "DECISION_WORKDAYS": _int(env, "DECISION_WORKDAYS", 30),
+        "DECISION_EXTENDED_WORKDAYS": _int(env, "DECISION_EXTENDED_WORKDAYS", 45),
+        "PUBLICITY_DAYS": _int(env, "PUBLICITY_DAYS", 7),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # How many reverse proxies stand in front of gunicorn (0: none, trust no header).
         "PROXY_HOPS": _int(env, "PROXY_HOPS", 0),

@@ -19,6 +19,7 @@ RESOURCE_MODULES = (
     "backend.api.standards",
     "backend.api.dibao",
     "backend.api.applications",
+    "backend.api.notices",
     "backend.api.attachments",
     "backend.api.inbox",
     "backend.api.registry_offices",

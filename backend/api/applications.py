@@ -5,18 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import request
+from flask_jwt_extended import verify_jwt_in_request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from backend.api.attachments import AttachmentSchema
-from backend.api.fields import StrictInteger, Text
+from backend.api.fields import IsoDate, Money, StrictInteger, Text
 from backend.api.household_schemas import HouseholdInSchema, HouseholdOutSchema
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Application, ApplicationType, Role
-from backend.services import applications, attachments, workflow
+from backend.services import applications, attachments, clock, workdays, workflow
 from backend.services.crypto import current_cipher, mask_id_number, mask_name, mask_phone
 
 blp = Blueprint(
@@ -25,7 +26,6 @@ blp = Blueprint(
 
 REGION_CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
 PROGRAMS = validate.OneOf([t.value for t in ApplicationType])
-ACTIONS = sorted({t.action for t in workflow.TRANSITIONS})
 
 
 class ApplicantInSchema(Schema):
@@ -71,6 +71,24 @@ class TimelineEventSchema(Schema):
     at = fields.DateTime(attribute="created_at")
 
 
+class InvestigationSchema(Schema):
+    investigators = fields.List(fields.String())
+    visited_on = fields.Date()
+    findings = fields.String()
+
+
+def _days_left(application: Application) -> int | None:
+    """Working days to the deadline; negative when overdue."""
+    if application.deadline is None:
+        return None
+    calendar = workdays.load_calendar(db.session)
+    return calendar.working_days_between(clock.today(), application.deadline)
+
+
+def _appeal(application: Application) -> str | None:
+    return workflow.APPEAL_NOTICE if application.status == "rejected" else None
+
+
 class ApplicationSchema(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -85,7 +103,15 @@ class ApplicationSchema(Schema):
     household = fields.Function(
         lambda a: HouseholdOutSchema().dump(a) if a.type == ApplicationType.DIBAO else None
     )
+    accepted_on = fields.Date(allow_none=True)
     deadline = fields.Date(allow_none=True)
+    days_left = fields.Function(_days_left)
+    publicity_ends_on = fields.Date(allow_none=True)
+    monthly_amount = Money(allow_none=True)
+    start_month = fields.String(allow_none=True)
+    investigation = fields.Nested(InvestigationSchema, allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+    appeal = fields.Function(_appeal)
     created_at = fields.DateTime()
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events")
     attachments = fields.Function(
@@ -135,10 +161,46 @@ class QueueArgsSchema(PageArgsSchema):
     overdue = fields.Boolean(load_default=False)
 
 
+def _not_in_future(day) -> None:
+    if day > clock.today():
+        raise ValidationError("调查日期不能晚于今天")
+
+
+class InvestigationDataSchema(Schema):
+    """入户调查: two or more named investigators, the day of the visit, what they found."""
+
+    investigators = fields.List(
+        Text(validate=validate.Length(1, 30)),
+        required=True,
+        validate=validate.Length(2, 10, error="入户调查应有2到10名调查人员"),
+    )
+    visited_on = IsoDate(required=True, validate=_not_in_future)
+    findings = Text(required=True, validate=validate.Length(1, 2000))
+
+
+# The `data` each kind of action carries, by the name its transition gives.
+DATA_SCHEMAS: dict[str, type[Schema]] = {"investigation": InvestigationDataSchema}
+
+
 class ActionSchema(Schema):
-    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    action = fields.String(required=True, validate=validate.OneOf(workflow.ACTIONS))
     version = StrictInteger(required=True, validate=validate.Range(1, 2**31 - 1))
     comment = Text(load_default="", validate=validate.Length(max=500))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+    @post_load
+    def load_data(self, body, **_kwargs):
+        """Check `data` against the schema the action's transition names."""
+        name = workflow.transition_named(body["action"]).data
+        if name is None:
+            if body["data"]:
+                raise ValidationError({"data": ["该操作无需提交 data"]})
+            return body
+        try:
+            body["data"] = DATA_SCHEMAS[name]().load(body["data"])
+        except ValidationError as error:
+            raise ValidationError({"data": error.messages}) from None
+        return body
 
 
 @blp.post("")
@@ -190,6 +252,9 @@ def get_application(application_id: int):
 @blp.arguments(ActionSchema)
 @blp.response(200, ApplicationSchema)
 def act_on_application(body, application_id: int):
+    if workflow.transition_named(body["action"]).fresh:
+        # Decisions want the password typed again: 401 "请重新输入密码确认此操作".
+        verify_jwt_in_request(fresh=True)
     user = current_user()
     application = applications.get(db.session, user, application_id)
     workflow.perform(
@@ -199,6 +264,7 @@ def act_on_application(body, application_id: int):
         body["action"],
         body["version"],
         body["comment"],
+        body["data"],
         ip=request.remote_addr,
     )
     db.session.commit()

@@ -6,6 +6,7 @@ from backend.models.audit import AuditLog, AuditResult
 from backend.models.calendar import CalendarOverride
 from backend.models.household import HouseholdMember, Relation
 from backend.models.idempotency import IdempotencyKey, IdempotencyState
+from backend.models.investigation import Investigation
 from backend.models.marriage import Appointment, DivorceApplication, Slot
 from backend.models.notification import Notification, NotificationDelivery
 from backend.models.otp import OtpCode, OtpStatus
@@ -33,6 +34,7 @@ __all__ = [
     "HouseholdMember",
     "IdempotencyKey",
     "IdempotencyState",
+    "Investigation",
     "Notification",
     "NotificationDelivery",
     "OtpCode",

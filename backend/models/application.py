@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
@@ -15,6 +16,7 @@ from backend.models.region import Region
 
 if TYPE_CHECKING:
     from backend.models.household import HouseholdMember
+    from backend.models.investigation import Investigation
 
 
 class ApplicationType(StrEnum):
@@ -50,7 +52,16 @@ class Application(db.Model):
     # 低保 only: urban or rural hukou, which decides the standard.
     area_type: Mapped[str | None] = mapped_column(String(10))
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # 受理: the day the township took the case on; every deadline counts from it.
+    accepted_on: Mapped[date | None] = mapped_column(Date)
     deadline: Mapped[date | None] = mapped_column(Date)
+    deadline_extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 公示: the last day the case is on the village's public notice.
+    publicity_ends_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # 补差 per month: proposed at the township's approval, fixed by the county's.
+    monthly_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    start_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, payment from
+    decision_reason: Mapped[str | None] = mapped_column(String(500))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -62,6 +73,9 @@ class Application(db.Model):
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="application", order_by="HouseholdMember.id"
     )
+    investigations: Mapped[list[Investigation]] = relationship(
+        back_populates="application", order_by="Investigation.id"
+    )
 
     # Versioned by hand (`bump_version`): bookkeeping writes such as assigning the
     # number must not make a client's version stale; the WHERE check still applies.
@@ -69,6 +83,11 @@ class Application(db.Model):
 
     def bump_version(self) -> None:
         self.version += 1
+
+    @property
+    def investigation(self) -> Investigation | None:
+        """The latest home visit (入户调查); a case sent back may be visited again."""
+        return self.investigations[-1] if self.investigations else None
 
 
 class ApplicationEvent(db.Model):
@@ -81,7 +100,8 @@ class ApplicationEvent(db.Model):
     action: Mapped[str] = mapped_column(String(30))
     from_status: Mapped[str | None] = mapped_column(String(30))
     to_status: Mapped[str] = mapped_column(String(30))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # No actor: the daily rule moved the case (e.g. publicity ended).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor_role: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

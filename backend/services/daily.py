@@ -20,6 +20,7 @@ DAILY_RULES: tuple[str, ...] = (
     "backend.services.workdays:check_next_year_known",
     "backend.services.marriage.booking:mark_past_no_shows",
     "backend.services.marriage.cooling_off:lapse",
+    "backend.services.publicity:end_publicity",
     "backend.services.otp:purge_expired",
     "backend.services.audit:prune",
     "backend.services.idempotency:purge_expired",

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
-from backend.errors import ValidationFailed
+from backend.errors import ActionNotAllowed, ValidationFailed
 from backend.models import AreaType, Region
 from backend.services import standards
 from backend.services.money import to_yuan
@@ -56,3 +56,31 @@ def estimate(
     """自助测算: what a household would receive under the standard in force on `day`."""
     standard = standards.standard_in_force(session, county, area_type, day)
     return compute(standards.monthly_equivalent(standard), incomes)
+
+
+@dataclass(frozen=True)
+class Decision:
+    monthly_amount: Decimal
+    start_month: str  # YYYY-MM: payment starts the month after approval
+
+
+def decide(
+    session: Session, county: Region, area_type: AreaType, incomes: Sequence[Decimal], day: date
+) -> Decision:
+    """The county's approval on `day`: the amount under the standard in force that day.
+
+    A household at or above the standard cannot be approved: the county rejects it,
+    in writing, with the appeal route.
+    """
+    result = estimate(session, county, area_type, incomes, day)
+    if not result.eligible:
+        raise ActionNotAllowed(
+            f"家庭月人均收入 {result.per_capita_income} 元不低于低保标准 "
+            f"{result.standard_monthly} 元,不符合条件,请作出不予批准的决定"
+        )
+    return Decision(monthly_amount=result.monthly_amount, start_month=month_after(day))
+
+
+def month_after(day: date) -> str:
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return f"{year:04d}-{month:02d}"

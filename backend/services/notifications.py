@@ -48,6 +48,37 @@ EVENTS: dict[str, Event] = {
         "材料审核结果",
         "申请 {application_number} 的「{kind_label}」{verdict_text}{comment_text}。{outstanding}",
     ),
+    # 低保 and 高龄津贴 cases: one event per step of the workflow (`case_<action>`).
+    "case_submit": Event("申请已提交", "申请 {application_number} 已提交,等待乡镇(街道)受理。"),
+    "case_resubmit": Event("申请已重新提交", "补正后的申请 {application_number} 已重新提交。"),
+    "case_withdraw": Event("申请已撤回", "申请 {application_number} 已撤回。"),
+    "case_accept": Event(
+        "申请已受理", "申请 {application_number} 已受理,乡镇(街道)将在 {deadline} 前完成审核。"
+    ),
+    "case_return": Event("申请需要补正", "申请 {application_number} 需要补正:{comment}"),
+    "case_record_investigation": Event(
+        "入户调查已完成", "申请 {application_number} 的入户调查已完成,等待乡镇(街道)审核。"
+    ),
+    "case_township_approve": Event(
+        "审核通过,开始公示",
+        "申请 {application_number} 已通过乡镇(街道)审核,在本村(社区)公示至 {publicity_ends_on}。",
+    ),
+    "case_register_objection": Event(
+        "公示期间有异议", "申请 {application_number} 公示期间收到异议,将重新核查:{comment}"
+    ),
+    "case_end_publicity": Event(
+        "公示期满", "申请 {application_number} 公示期满,等待县民政局审批。"
+    ),
+    "case_extend_deadline": Event(
+        "办理期限延长", "申请 {application_number} 的办理期限延长至 {deadline}:{comment}"
+    ),
+    "case_county_approve": Event(
+        "申请已批准",
+        "申请 {application_number} 已批准,每月保障金 {monthly_amount} 元,自 {start_month} 起发放。",
+    ),
+    "case_county_reject": Event(
+        "申请未获批准", "申请 {application_number} 未获批准,理由:{comment}。{appeal}"
+    ),
     # 婚姻登记预约
     "ballot_won": Event(
         "摇号中签", "您参加的{office_name} {date} 结婚登记摇号已中签,已为您预约{period_label}。"

@@ -1,47 +1,277 @@
 """Application state machines as data: each transition names the states it leaves,
-the state it reaches and the roles that may take it. `allowed_actions` and
-`perform` read the same table, so what a client is offered is what it may do.
+the state it reaches, the roles that may take it, the checks that must pass first
+and the effects it has on the case. `allowed_actions` and `perform` read the same
+table, so what a client is offered is what it may do.
+
+Every step is recorded on the case's timeline, audited, and told to the applicant
+side (the resident, once they have an account, and the agent who applied).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
 
+from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.errors import ActionNotAllowed, StaleVersion, ValidationFailed
-from backend.models import Application, ApplicationEvent, Role, User
-from backend.services import audit
+from backend.models import (
+    Application,
+    ApplicationEvent,
+    AreaType,
+    Investigation,
+    Role,
+    User,
+)
+from backend.services import (
+    attachments,
+    audit,
+    clock,
+    dibao,
+    households,
+    notifications,
+    regions,
+    workdays,
+)
 from backend.services.crypto import current_cipher, mask_id_number
+from backend.services.identity import clean_name
 
 # A case in one of these is over: nothing more happens to it.
 FINAL_STATUSES = frozenset({"withdrawn", "rejected", "terminated"})
 APPLICANT_SIDE = frozenset({Role.CITIZEN, Role.AGENT})
 TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
+COUNTY = frozenset({Role.COUNTY_STAFF})
+SYSTEM = frozenset[Role]()  # taken by the daily rule alone, never offered to anyone
+SYSTEM_ROLE = "system"
+
+APPEAL_NOTICE = "如对决定不服,可在收到决定之日起60日内申请行政复议,或在6个月内提起行政诉讼。"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a check or an effect of a transition sees: the case and the request."""
+
+    session: Session
+    application: Application
+    actor: User | None
+    comment: str
+    data: Mapping[str, Any]
+    today: date
+
+
+# A check raises when the step may not happen now; an effect changes the case.
+Check = Callable[[Step], None]
+Effect = Callable[[Step], None]
 
 
 @dataclass(frozen=True)
 class Transition:
     action: str
     sources: frozenset[str]
-    target: str
+    target: str | None  # None: the case stays where it is (a longer deadline)
     roles: frozenset[Role]
-    needs_comment: bool = False  # 补正 and refusals must say why
+    needs_comment: bool = False  # 补正, objections and refusals must say why
+    data: str | None = None  # the name of the `data` the action carries (API schemas)
+    fresh: bool = False  # a decision: the password entered again moments ago
+    requires: tuple[Check, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+
+def _setting(name: str) -> int:
+    return current_app.config[name]
+
+
+# ---- checks -----------------------------------------------------------------------
+
+
+def materials_complete(step: Step) -> None:
+    """一次性告知: every outstanding material is named at once."""
+    missing = attachments.missing_materials(step.session, step.application)
+    if missing:
+        raise ActionNotAllowed(
+            attachments.materials_notice(missing),
+            {"missing_materials": [asdict(m) for m in missing]},
+        )
+
+
+def not_yet_extended(step: Step) -> None:
+    if step.application.deadline_extended:
+        raise ActionNotAllowed("办理期限已延长过,不能再次延长")
+
+
+# ---- effects ----------------------------------------------------------------------
+
+
+def start_review_clock(step: Step) -> None:
+    """受理: the township has `TOWNSHIP_REVIEW_WORKDAYS` working days to review."""
+    application = step.application
+    application.accepted_on = step.today
+    application.deadline = workdays.load_calendar(step.session).add_working_days(
+        step.today, _setting("TOWNSHIP_REVIEW_WORKDAYS")
+    )
+
+
+def record_investigation(step: Step) -> None:
+    data = step.data
+    names = [
+        clean_name(name, f"data.investigators.{position}")
+        for position, name in enumerate(data["investigators"])
+    ]
+    if len(set(names)) != len(names):
+        raise ValidationFailed.field(
+            "data.investigators", "调查人员不能重复,至少需要两名不同的人员"
+        )
+    if step.application.accepted_on and data["visited_on"] < step.application.accepted_on:
+        raise ValidationFailed.field("data.visited_on", "入户调查日期不能早于受理日期")
+    step.session.add(
+        Investigation(
+            application=step.application,
+            investigators=names,
+            visited_on=data["visited_on"],
+            findings=data["findings"],
+            recorded_by_id=step.actor.id,
+        )
+    )
+
+
+def start_publicity(step: Step) -> None:
+    """公示 from the day after the township's approval, with the proposed amount; the
+    clock now runs to the county's decision."""
+    application = step.application
+    application.publicity_ends_on = step.today + timedelta(days=_setting("PUBLICITY_DAYS"))
+    application.monthly_amount = _household_estimate(step).monthly_amount
+    set_decision_deadline(step)
+
+
+def withdraw_publicity(step: Step) -> None:
+    """An objection takes the case off the notice until it is approved again."""
+    step.application.publicity_ends_on = None
+    step.application.monthly_amount = None
+
+
+def extend_deadline(step: Step) -> None:
+    step.application.deadline_extended = True
+    set_decision_deadline(step)
+
+
+def set_decision_deadline(step: Step) -> None:
+    application = step.application
+    workdays_allowed = _setting(
+        "DECISION_EXTENDED_WORKDAYS" if application.deadline_extended else "DECISION_WORKDAYS"
+    )
+    application.deadline = workdays.load_calendar(step.session).add_working_days(
+        application.accepted_on, workdays_allowed
+    )
+
+
+def approve(step: Step) -> None:
+    """The county fixes the amount under the standard in force on the day it decides."""
+    application = step.application
+    decision = dibao.decide(
+        step.session,
+        regions.county_of(step.session, application.region),
+        AreaType(application.area_type),
+        households.incomes(application),
+        step.today,
+    )
+    application.monthly_amount = decision.monthly_amount
+    application.start_month = decision.start_month
+    application.decision_reason = None
+
+
+def reject(step: Step) -> None:
+    step.application.decision_reason = step.comment
+    step.application.monthly_amount = None
+
+
+def _household_estimate(step: Step) -> dibao.Estimate:
+    application = step.application
+    return dibao.estimate(
+        step.session,
+        regions.county_of(step.session, application.region),
+        AreaType(application.area_type),
+        households.incomes(application),
+        step.today,
+    )
 
 
 def _t(action, sources, target, roles, **rules) -> Transition:
     return Transition(action, frozenset(sources), target, roles, **rules)
 
 
-# The front of every benefit case; the programmes add their own steps after `accepted`.
+BEFORE_DECISION = {"accepted", "investigated", "publicizing", "pending_confirmation"}
+
 TRANSITIONS: tuple[Transition, ...] = (
     _t("submit", {"draft"}, "submitted", APPLICANT_SIDE),
     _t("resubmit", {"returned"}, "submitted", APPLICANT_SIDE),
     _t("withdraw", {"draft", "submitted", "returned"}, "withdrawn", APPLICANT_SIDE),
-    _t("accept", {"submitted"}, "accepted", TOWNSHIP),  # 受理
+    _t("accept", {"submitted"}, "accepted", TOWNSHIP, effects=(start_review_clock,)),  # 受理
     _t("return", {"submitted", "accepted"}, "returned", TOWNSHIP, needs_comment=True),
+    _t(
+        "record_investigation",
+        {"accepted"},
+        "investigated",
+        TOWNSHIP,
+        data="investigation",
+        effects=(record_investigation,),
+    ),
+    _t(
+        "township_approve",
+        {"investigated"},
+        "publicizing",
+        TOWNSHIP,
+        requires=(materials_complete,),
+        effects=(start_publicity,),
+    ),
+    _t(
+        "register_objection",
+        {"publicizing"},
+        "investigated",
+        TOWNSHIP | COUNTY,
+        needs_comment=True,
+        effects=(withdraw_publicity,),
+    ),
+    _t("end_publicity", {"publicizing"}, "pending_confirmation", SYSTEM),
+    _t(
+        "extend_deadline",
+        BEFORE_DECISION,
+        None,
+        COUNTY,
+        needs_comment=True,
+        requires=(not_yet_extended,),
+        effects=(extend_deadline,),
+    ),
+    _t(
+        "county_approve",
+        {"pending_confirmation"},
+        "approved",
+        COUNTY,
+        fresh=True,
+        effects=(approve,),
+    ),
+    _t(
+        "county_reject",
+        {"pending_confirmation"},
+        "rejected",
+        COUNTY,
+        needs_comment=True,
+        fresh=True,
+        effects=(reject,),
+    ),
 )
+
+# What people may ask for; the system's own steps are not among them.
+ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if t.roles}))
+
+
+def transition_named(action: str) -> Transition | None:
+    """The first row of `action` (rows of one action agree on `data` and `fresh`)."""
+    return next((t for t in TRANSITIONS if t.action == action), None)
 
 
 def allowed_actions(application: Application, user: User) -> list[str]:
@@ -64,7 +294,9 @@ def perform(
     action: str,
     version: int,
     comment: str = "",
+    data: Mapping[str, Any] | None = None,
     ip: str | None = None,
+    today: date | None = None,
 ) -> Application:
     """Take `action` on the case as `user`; 409 when stale or not allowed now."""
     if version != application.version:
@@ -72,33 +304,87 @@ def perform(
     transition = _transition(application, action, user)
     if transition.needs_comment and not comment.strip():
         raise ValidationFailed.field("comment", "请填写原因或需要补正的内容")
+    step = Step(session, application, user, comment.strip(), data or {}, today or clock.today())
+    _take(step, transition, ip)
+    return application
+
+
+def advance(session: Session, application: Application, action: str, today: date) -> None:
+    """A step the system takes by itself (the daily rule), not offered to anyone."""
+    transition = next(
+        t
+        for t in TRANSITIONS
+        if t.action == action and not t.roles and application.status in t.sources
+    )
+    _take(Step(session, application, None, "", {}, today), transition, ip=None)
+
+
+def _take(step: Step, transition: Transition, ip: str | None) -> None:
+    session, application = step.session, step.application
+    for check in transition.requires:
+        check(step)
+    for effect in transition.effects:
+        effect(step)
     before = application.status
+    target = transition.target or before
     session.add(
         ApplicationEvent(
             application=application,
-            action=action,
-            from_status=application.status,
-            to_status=transition.target,
-            actor_id=user.id,
-            actor_role=user.role,
-            comment=comment.strip(),
+            action=transition.action,
+            from_status=before,
+            to_status=target,
+            actor_id=step.actor.id if step.actor else None,
+            actor_role=step.actor.role if step.actor else SYSTEM_ROLE,
+            comment=step.comment,
         )
     )
-    application.status = transition.target
+    application.status = target
     application.bump_version()
     try:
         session.flush()
     except StaleDataError:
         session.rollback()
         raise StaleVersion("该申请已被他人更新,请刷新后重试") from None
-    record_step(session, application, user, action, before, ip)
-    return application
+    record_step(session, application, step.actor, transition.action, before, ip)
+    _tell_applicant_side(session, application, transition.action, step.comment)
+
+
+def _tell_applicant_side(
+    session: Session, application: Application, action: str, comment: str
+) -> None:
+    """The resident (once they have an account) and the agent who applied, each once."""
+    ids = {application.owner_id, application.submitted_by_id} - {None}
+    recipients = session.scalars(
+        select(User).where(User.id.in_(ids), User.role.in_(APPLICANT_SIDE)).order_by(User.id)
+    )
+    data = notice_data(application, comment)
+    for user in recipients:
+        notifications.notify(session, user, f"case_{action}", data)
+
+
+def notice_data(application: Application, comment: str) -> dict[str, Any]:
+    """What the case's notifications may say: no identity or phone numbers."""
+    return {
+        "application_id": application.id,
+        "application_number": application.number,
+        "status": application.status,
+        "comment": comment,
+        "deadline": application.deadline.isoformat() if application.deadline else "",
+        "publicity_ends_on": (
+            application.publicity_ends_on.isoformat() if application.publicity_ends_on else ""
+        ),
+        "monthly_amount": f"{application.monthly_amount:.2f}"
+        if application.monthly_amount is not None
+        else "",
+        "start_month": application.start_month or "",
+        "appeal": APPEAL_NOTICE,
+    }
 
 
 def record_step(
     session: Session,
     application: Application,
-    actor: User,
+    actor: User | None,
     action: str,
     before: str | None,
     ip: str | None,

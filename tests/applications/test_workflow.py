@@ -2,7 +2,8 @@
 
 import pytest
 
-from backend.services.workflow import TRANSITIONS
+from backend.services.notifications import EVENTS
+from backend.services.workflow import ACTIONS, TRANSITIONS, transition_named
 
 
 def test_submit_then_accept(open_case, act):
@@ -90,7 +91,25 @@ def test_bad_action_bodies_are_422_naming_the_field(open_case, client, login, bo
     assert field in response.get_json()["error"]["details"]
 
 
-def test_every_transition_names_roles_and_distinct_states():
+def test_every_transition_leaves_its_sources_or_stays_put_by_design():
     for transition in TRANSITIONS:
-        assert transition.roles
-        assert transition.target not in transition.sources
+        assert transition.target is None or transition.target not in transition.sources
+
+
+def test_only_the_daily_rule_takes_a_transition_without_roles():
+    assert [t.action for t in TRANSITIONS if not t.roles] == ["end_publicity"]
+    assert "end_publicity" not in ACTIONS
+
+
+def test_every_transition_has_a_notification_for_the_applicant_side():
+    assert all(f"case_{t.action}" in EVENTS for t in TRANSITIONS)
+
+
+def test_decisions_need_a_fresh_token_and_nothing_else_does():
+    assert {t.action for t in TRANSITIONS if t.fresh} == {"county_approve", "county_reject"}
+
+
+def test_rows_of_one_action_agree_on_the_data_it_carries_and_on_freshness():
+    for transition in TRANSITIONS:
+        first = transition_named(transition.action)
+        assert (transition.data, transition.fresh) == (first.data, first.fresh)

@@ -1,0 +1,46 @@
+"""公示: a case the township approved is posted in its village for `PUBLICITY_DAYS`;
+once the period is over it goes to the county for the decision. The public notice
+shows only what the rules allow: masked name, village, amount and dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
+
+from backend.models import Application, Region
+from backend.services import regions, workflow
+
+# Shown on the public notice: in publicity now, and the households granted.
+ON_NOTICE = ("publicizing", "approved")
+
+
+def end_publicity(session: Session, day: date) -> dict[str, Any]:
+    """Daily rule: a case whose publicity ended before `day` goes to the county.
+
+    Idempotent: a moved case is no longer `publicizing`, so a re-run moves nothing.
+    """
+    due = session.scalars(
+        select(Application)
+        .where(Application.status == "publicizing", Application.publicity_ends_on < day)
+        .order_by(Application.id)
+    ).all()
+    for application in due:
+        workflow.advance(session, application, "end_publicity", day)
+    return {"moved": len(due)}
+
+
+def notices(session: Session, region_code: str) -> Select:
+    """The cases on the public notice in the region's subtree (paged by the caller)."""
+    region = regions.get_by_code(session, region_code)
+    return (
+        select(Application)
+        .options(joinedload(Application.region))
+        .where(
+            Application.status.in_(ON_NOTICE),
+            Application.region_id.in_(select(Region.id).where(regions.subtree_condition(region))),
+        )
+    )

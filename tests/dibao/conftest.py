@@ -1,0 +1,108 @@
+"""A 低保 case driven step by step through the API, as the county's staff work it."""
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+
+from backend.extensions import db
+from backend.models import Application
+from backend.models.attachment import Attachment, AttachmentStatus, ReviewStatus
+from backend.services import attachments
+from backend.services.users import find_by_username
+from tests.factories import household
+
+RESIDENT_ID = "11010519491231002X"
+VILLAGE = "990101001000"
+INVESTIGATION = {
+    "investigators": ["王五", "赵六"],
+    "visited_on": "2026-01-05",
+    "findings": "家中无劳动力,收入来源为零工,住房简陋。",
+}
+
+
+@pytest.fixture
+def open_household(client, login):
+    """open_household("0", "300", "500") -> a draft case agent0101 opened for the household."""
+
+    def open_household(*incomes: str, area_type: str = "urban", id_number: str = RESIDENT_ID):
+        body = {
+            "type": "dibao",
+            "region_code": VILLAGE,
+            "applicant": {"name": "王秀英", "id_number": id_number},
+            "on_behalf": True,
+            "household": household(id_number, *incomes, area_type=area_type),
+        }
+        response = client.post("/api/v1/applications", json=body, headers=login("agent0101"))
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return open_household
+
+
+@pytest.fixture
+def step(client, login):
+    """step(case, "town01", "accept", comment=..., data=..., fresh=...) -> the response."""
+
+    def step(case, username, action, comment="", data=None, fresh=False):
+        body = {"action": action, "version": case["version"], "comment": comment}
+        if data is not None:
+            body["data"] = data
+        return client.post(
+            f"/api/v1/applications/{case['id']}/actions",
+            json=body,
+            headers=login(username, fresh=fresh),
+        )
+
+    return step
+
+
+def accept_every_material(case_id: int) -> None:
+    """Staff have accepted every required material (the review itself is tested in
+    tests/attachments; here it is only the precondition)."""
+    application = db.session.get(Application, case_id)
+    agent = find_by_username(db.session, "agent0101")
+    for kind in attachments.required_kinds(application):
+        db.session.add(
+            Attachment(
+                application_id=case_id,
+                kind=kind,
+                uploaded_by_id=agent.id,
+                original_name=f"{kind}.jpg",
+                storage_key=uuid4().hex,
+                size=1024,
+                status=AttachmentStatus.READY,
+                review_status=ReviewStatus.ACCEPTED,
+            )
+        )
+    db.session.commit()
+
+
+def visited(day: date) -> dict:
+    return {**INVESTIGATION, "visited_on": day.isoformat()}
+
+
+@pytest.fixture
+def case_at(open_household, step):
+    """case_at("publicizing", "0", "300", "500") -> the case JSON once it stands there."""
+    from backend.services import clock
+
+    path = [
+        ("submitted", "agent0101", "submit", {}),
+        ("accepted", "town01", "accept", {}),
+        ("investigated", "town01", "record_investigation", {"data": visited(clock.today())}),
+        ("publicizing", "town01", "township_approve", {}),
+    ]
+
+    def case_at(status: str, *incomes: str):
+        case = open_household(*(incomes or ("0", "300", "500")))
+        accept_every_material(case["id"])
+        for reached, username, action, extra in path:
+            response = step(case, username, action, **extra)
+            assert response.status_code == 200, response.get_json()
+            case = response.get_json()
+            if reached == status:
+                return case
+        raise ValueError(status)
+
+    return case_at

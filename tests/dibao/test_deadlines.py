@@ -1,0 +1,85 @@
+"""Deadlines in working days from acceptance (受理): 10 for the township's review, 30 to
+the county's decision, 45 once the county extends it with a reason."""
+
+from datetime import date
+
+from backend.extensions import db
+from backend.models import Application
+from backend.services import clock, workdays
+
+
+def working_days_after(start: date, count: int) -> str:
+    return workdays.load_calendar(db.session).add_working_days(start, count).isoformat()
+
+
+def test_acceptance_starts_ten_working_days_of_township_review(case_at):
+    case = case_at("accepted")
+    assert case["accepted_on"] == clock.today().isoformat()
+    assert case["deadline"] == working_days_after(clock.today(), 10)
+    assert case["days_left"] == 10
+
+
+def test_the_township_review_period_is_a_county_setting(app, case_at):
+    app.config["TOWNSHIP_REVIEW_WORKDAYS"] = 5
+    assert case_at("accepted")["deadline"] == working_days_after(clock.today(), 5)
+
+
+def test_township_approval_sets_the_decision_deadline_thirty_working_days_from_acceptance(
+    case_at,
+):
+    case = case_at("publicizing")
+    assert case["deadline"] == working_days_after(clock.today(), 30)
+
+
+def test_the_decision_deadline_counts_from_acceptance_not_from_the_approval(case_at, step):
+    case = case_at("investigated")
+    earlier = date(2026, 3, 2)
+    db.session.get(Application, case["id"]).accepted_on = earlier
+    db.session.commit()
+    approved = step(case, "town01", "township_approve").get_json()
+    assert approved["deadline"] == working_days_after(earlier, 30)
+
+
+def test_the_county_extends_the_deadline_to_forty_five_working_days_with_a_reason(case_at, step):
+    case = case_at("publicizing")
+    assert step(case, "county01", "extend_deadline", comment="").status_code == 422
+    response = step(case, "county01", "extend_deadline", comment="需补充核对异地房产信息")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "publicizing"
+    assert body["deadline"] == working_days_after(clock.today(), 45)
+    assert body["timeline"][-1]["action"] == "extend_deadline"
+    assert body["timeline"][-1]["comment"] == "需补充核对异地房产信息"
+
+
+def test_the_deadline_is_extended_once_only(case_at, step):
+    case = case_at("accepted")
+    extended = step(case, "county01", "extend_deadline", comment="需补充核对").get_json()
+    again = step(extended, "county01", "extend_deadline", comment="还需核对")
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "action_not_allowed"
+
+
+def test_an_extension_survives_a_second_township_approval(case_at, step):
+    case = case_at("publicizing")
+    case = step(case, "county01", "extend_deadline", comment="需补充核对").get_json()
+    case = step(case, "town01", "register_objection", comment="村民有异议").get_json()
+    again = step(case, "town01", "township_approve").get_json()
+    assert again["deadline"] == working_days_after(clock.today(), 45)
+
+
+def test_only_the_county_extends_a_deadline(case_at, step):
+    response = step(case_at("accepted"), "town01", "extend_deadline", comment="忙")
+    assert response.status_code == 409
+
+
+def test_the_queue_shows_overdue_cases(client, login, case_at):
+    case = case_at("accepted")
+    db.session.get(Application, case["id"]).deadline = date(2026, 1, 5)
+    db.session.commit()
+    response = client.get("/api/v1/applications?overdue=true", headers=login("town01"))
+    [row] = response.get_json()["items"]
+    assert row["id"] == case["id"]
+    assert row["days_left"] < 0
+    detail = client.get(f"/api/v1/applications/{case['id']}", headers=login("town01"))
+    assert detail.get_json()["days_left"] == row["days_left"]
