@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from backend.api.attachments import AttachmentSchema
-from backend.api.fields import IsoDate, Money, StrictInteger, Text
+from backend.api.fields import REGION_CODE, IsoDate, Money, StrictInteger, Text
 from backend.api.household_schemas import HouseholdInSchema, HouseholdOutSchema
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
@@ -24,7 +24,6 @@ blp = Blueprint(
     "applications", __name__, url_prefix="/api/v1/applications", description="低保、高龄津贴申请"
 )
 
-REGION_CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
 PROGRAMS = validate.OneOf([t.value for t in ApplicationType])
 
 

@@ -5,23 +5,19 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import IsoDate, Money
+from backend.api.fields import REGION_CODE, IsoDate, Money
+from backend.api.household_schemas import INCOME
 from backend.extensions import db
 from backend.models import AreaType
 from backend.services import clock, dibao, regions
 
 blp = Blueprint("dibao", __name__, url_prefix="/api/v1/dibao", description="低保")
 
-REGION_CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
 AREA_TYPES = validate.OneOf([a.value for a in AreaType])
-MAX_MONTHLY_INCOME = 1_000_000
 
 
 class IncomeSchema(Schema):
-    monthly_income = Money(
-        required=True,
-        validate=validate.Range(0, MAX_MONTHLY_INCOME, error="月收入应在 0 到 1000000 元之间"),
-    )
+    monthly_income = Money(required=True, validate=INCOME)
 
 
 class EstimateArgsSchema(Schema):

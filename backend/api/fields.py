@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 MONEY_PATTERN = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,2})?")
 
 
 INTEGER_TEXT = re.compile(r"-?[0-9]{1,18}")
+
+# 12-digit 统计用区划代码, ASCII digits only.
+REGION_CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
 
 
 class StrictInteger(fields.Integer):

@@ -10,7 +10,7 @@ from backend.services import households
 from backend.services.crypto import current_cipher, mask_id_number
 from backend.services.dibao import MAX_MEMBERS
 
-MAX_MONTHLY_INCOME = 1_000_000
+MAX_MONTHLY_INCOME = 1_000_000  # yuan a month: beyond it the figure is a typing slip
 INCOME = validate.Range(0, MAX_MONTHLY_INCOME, error="月收入应在 0 到 1000000 元之间")
 
 

@@ -7,9 +7,9 @@ and the publicity dates; no identity numbers, no ids of people.
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from backend.api.fields import Money
+from backend.api.fields import REGION_CODE, Money
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.extensions import db
 from backend.models import Application
@@ -20,9 +20,7 @@ blp = Blueprint("notices", __name__, url_prefix="/api/v1/public/notices", descri
 
 
 class NoticeArgsSchema(PageArgsSchema):
-    region_code = fields.String(
-        required=True, validate=validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
-    )
+    region_code = fields.String(required=True, validate=REGION_CODE)
 
 
 class NoticeSchema(Schema):

@@ -1,16 +1,15 @@
 """GET /regions: the region tree, one level at a time (for pickers in the clients)."""
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
+from backend.api.fields import REGION_CODE
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.extensions import db
 from backend.models import Region
 from backend.services import regions
 
 blp = Blueprint("regions", __name__, url_prefix="/api/v1/regions", description="行政区划")
-
-CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
 
 
 class RegionSchema(Schema):
@@ -21,7 +20,7 @@ class RegionSchema(Schema):
 
 
 class RegionListArgsSchema(PageArgsSchema):
-    parent_code = fields.String(load_default=None, validate=CODE)
+    parent_code = fields.String(load_default=None, validate=REGION_CODE)
 
 
 @blp.get("")

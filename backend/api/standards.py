@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import IsoDate, Money
+from backend.api.fields import REGION_CODE, IsoDate, Money
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import AreaType, Role, StandardUnit
 from backend.services import clock, regions, standards
 
 blp = Blueprint("standards", __name__, url_prefix="/api/v1/standards", description="保障标准")
-
-REGION_CODE = validate.Regexp(r"^[0-9]{12}$", error="区划代码应为12位数字")
 
 
 class StandardSchema(Schema):
