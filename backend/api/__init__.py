@@ -19,6 +19,7 @@ RESOURCE_MODULES = (
     "backend.api.standards",
     "backend.api.dibao",
     "backend.api.applications",
+    "backend.api.relatives",
     "backend.api.notices",
     "backend.api.attachments",
     "backend.api.inbox",

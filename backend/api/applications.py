@@ -17,7 +17,7 @@ from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Application, ApplicationType, Role
-from backend.services import applications, attachments, clock, workdays, workflow
+from backend.services import applications, attachments, clock, relatives, workdays, workflow
 from backend.services.crypto import current_cipher, mask_id_number, mask_name, mask_phone
 
 blp = Blueprint(
@@ -109,6 +109,9 @@ class ApplicationSchema(Schema):
     monthly_amount = Money(allow_none=True)
     start_month = fields.String(allow_none=True)
     investigation = fields.Nested(InvestigationSchema, allow_none=True)
+    flags = fields.Function(
+        lambda a: [relatives.FLAG] if relatives.flagged(db.session, [a]) else []
+    )
     decision_reason = fields.String(allow_none=True)
     appeal = fields.Function(_appeal)
     created_at = fields.DateTime()
@@ -151,6 +154,7 @@ class ApplicationSummarySchema(Schema):
     days_left = fields.Integer(allow_none=True)
     created_at = fields.DateTime(attribute="application.created_at")
     materials = fields.Nested(MaterialsCountSchema)
+    flags = fields.List(fields.String())
 
 
 class QueueArgsSchema(PageArgsSchema):

@@ -12,6 +12,7 @@ from backend.models.notification import Notification, NotificationDelivery
 from backend.models.otp import OtpCode, OtpStatus
 from backend.models.region import Region, RegionLevel
 from backend.models.registry import RegistryOffice
+from backend.models.relative import RegisteredRelative
 from backend.models.sms import SmsMessage
 from backend.models.standard import AreaType, DibaoStandard, ElderlyBand, StandardUnit
 from backend.models.token import RevokedToken
@@ -41,6 +42,7 @@ __all__ = [
     "OtpStatus",
     "Region",
     "RegionLevel",
+    "RegisteredRelative",
     "RegistryOffice",
     "Relation",
     "RevokedToken",

@@ -28,6 +28,7 @@ from backend.services import (
     clock,
     households,
     regions,
+    relatives,
     scope,
     workdays,
     workflow,
@@ -228,6 +229,7 @@ class QueueItem:
     allowed_actions: list[str]
     days_left: int | None  # working days to the deadline; negative when overdue
     materials: MaterialsCount
+    flags: list[str]  # e.g. relative_of_staff (近亲属备案)
 
 
 def queue_items(
@@ -236,6 +238,7 @@ def queue_items(
     """The queue rows of a page of cases, in a constant number of queries for the page."""
     today = today or clock.today()
     accepted = _accepted_kinds(session, [a.id for a in page])
+    related = relatives.flagged(session, page)
     # Loaded once for the page, and only when a row has a deadline to count down to.
     calendar = workdays.load_calendar(session) if any(a.deadline for a in page) else None
     return [
@@ -248,6 +251,7 @@ def queue_items(
                 else None
             ),
             materials=_materials_count(application, accepted.get(application.id, set())),
+            flags=[relatives.FLAG] if application.id in related else [],
         )
         for application in page
     ]

@@ -59,6 +59,9 @@ EVENTS: dict[str, Event] = {
     "case_record_investigation": Event(
         "入户调查已完成", "申请 {application_number} 的入户调查已完成,等待乡镇(街道)审核。"
     ),
+    "case_record_county_investigation": Event(
+        "县级入户核查已完成", "申请 {application_number} 已由县民政局入户核查,等待乡镇(街道)审核。"
+    ),
     "case_township_approve": Event(
         "审核通过,开始公示",
         "申请 {application_number} 已通过乡镇(街道)审核,在本村(社区)公示至 {publicity_ends_on}。",

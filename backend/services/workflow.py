@@ -36,6 +36,7 @@ from backend.services import (
     households,
     notifications,
     regions,
+    relatives,
     workdays,
 )
 from backend.services.crypto import current_cipher, mask_id_number
@@ -96,6 +97,17 @@ def materials_complete(step: Step) -> None:
         raise ActionNotAllowed(
             attachments.materials_notice(missing),
             {"missing_materials": [asdict(m) for m in missing]},
+        )
+
+
+def county_visit_if_relative(step: Step) -> None:
+    """近亲属备案: a staff member's relative is visited by the county before approval."""
+    session, application = step.session, step.application
+    if application.id in relatives.flagged(session, [application]) and not (
+        relatives.county_has_visited(session, application)
+    ):
+        raise ActionNotAllowed(
+            "申请人或家庭成员为工作人员或村干部的近亲属,须经县级入户核查后方可审核"
         )
 
 
@@ -225,8 +237,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         {"investigated"},
         "publicizing",
         TOWNSHIP,
-        requires=(materials_complete,),
+        requires=(materials_complete, county_visit_if_relative),
         effects=(start_publicity,),
+    ),
+    _t(
+        "record_county_investigation",  # the county's own visit, for flagged households
+        {"investigated"},
+        None,
+        COUNTY,
+        data="investigation",
+        effects=(record_investigation,),
     ),
     _t(
         "register_objection",

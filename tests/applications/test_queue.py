@@ -116,6 +116,7 @@ def test_a_queue_row_is_what_a_reviewer_decides_from_without_the_case_file(
         "deadline": None,
         "days_left": None,
         "materials": {"required": 5, "accepted": 0, "missing": 5},
+        "flags": [],
     }
     assert row["created_at"] == case["created_at"]
 

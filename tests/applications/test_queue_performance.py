@@ -15,8 +15,9 @@ from backend.models.attachment import Attachment, AttachmentStatus, ReviewStatus
 from backend.services import clock
 from backend.services.users import find_by_username
 
-# The token check, the caller and their region, the page, its materials, the calendar.
-MAX_STATEMENTS = 6
+# The token check, the caller and their region, the page, its materials, the relatives
+# register, the calendar.
+MAX_STATEMENTS = 7
 
 
 def resident_id(serial: int) -> str:
