@@ -20,6 +20,7 @@ RESOURCE_MODULES = (
     "backend.api.dibao",
     "backend.api.applications",
     "backend.api.relatives",
+    "backend.api.spot_checks",
     "backend.api.notices",
     "backend.api.attachments",
     "backend.api.inbox",

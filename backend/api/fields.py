@@ -70,3 +70,21 @@ class IsoDate(fields.Date):
         if not isinstance(value, str) or not DATE_TEXT.fullmatch(value):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+RATIO_TEXT = re.compile(r"[0-9](\.[0-9]{1,3})?")
+
+
+class Ratio(fields.Field):
+    """A share such as 0.1 or "0.15" (at most three places, ASCII digits) as Decimal."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{Decimal(value).normalize():f}"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValidationError("比例应为数字,如 0.1")
+        text = str(value).strip()
+        if not RATIO_TEXT.fullmatch(text):
+            raise ValidationError("比例应为 0 到 1 之间、最多三位小数的数字")
+        return Decimal(text)

@@ -14,6 +14,7 @@ from backend.models.region import Region, RegionLevel
 from backend.models.registry import RegistryOffice
 from backend.models.relative import RegisteredRelative
 from backend.models.sms import SmsMessage
+from backend.models.spot_check import SpotCheck, SpotCheckCase
 from backend.models.standard import AreaType, DibaoStandard, ElderlyBand, StandardUnit
 from backend.models.token import RevokedToken
 from backend.models.user import STAFF_ROLES, Role, User
@@ -49,6 +50,8 @@ __all__ = [
     "Role",
     "Slot",
     "SmsMessage",
+    "SpotCheck",
+    "SpotCheckCase",
     "StandardUnit",
     "User",
 ]
