@@ -13,7 +13,7 @@ from backend.api.attachments import AttachmentSchema
 from backend.api.fields import REGION_CODE, IsoDate, Money, StrictInteger, Text
 from backend.api.household_schemas import HouseholdInSchema, HouseholdOutSchema
 from backend.api.idempotency import idempotent
-from backend.api.pagination import PageArgsSchema, page_schema, paginate
+from backend.api.pagination import MAX_LIMIT, PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Application, ApplicationType, Role
@@ -272,6 +272,52 @@ def act_on_application(body, application_id: int):
     )
     db.session.commit()
     return application
+
+
+class BatchItemSchema(Schema):
+    id = StrictInteger(required=True, validate=validate.Range(1, 2**63 - 1))
+    version = StrictInteger(required=True, validate=validate.Range(1, 2**31 - 1))
+
+
+class BatchActionSchema(Schema):
+    action = fields.String(
+        required=True, validate=validate.OneOf(sorted(applications.BATCH_ACTIONS))
+    )
+    items = fields.List(
+        fields.Nested(BatchItemSchema),
+        required=True,
+        validate=validate.Length(1, MAX_LIMIT, error=f"一次最多处理 {MAX_LIMIT} 件"),
+    )
+
+
+class BatchOutcomeSchema(Schema):
+    id = fields.Integer()
+    ok = fields.Boolean()
+    status = fields.String(allow_none=True)
+    error = fields.Function(
+        lambda o: {"code": o.error.code, "message": o.error.message} if o.error else None
+    )
+
+
+class BatchResultSchema(Schema):
+    items = fields.List(fields.Nested(BatchOutcomeSchema))
+
+
+@blp.post("/batch-actions")
+@auth_required(Role.COUNTY_STAFF, fresh=True)
+@blp.arguments(BatchActionSchema)
+@blp.response(200, BatchResultSchema)
+def act_on_a_page(body):
+    """The county decides a page of pending confirmations at once; each case is still
+    validated, versioned and audited alone, and one refusal spoils no other."""
+    outcomes = applications.perform_batch(
+        db.session,
+        current_user(),
+        body["action"],
+        [(item["id"], item["version"]) for item in body["items"]],
+        ip=request.remote_addr,
+    )
+    return {"items": outcomes}
 
 
 @blp.get("/<int:application_id>/applicant")

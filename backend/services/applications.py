@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
-from backend.errors import Forbidden, ValidationFailed
+from backend.errors import DomainError, Forbidden, ValidationFailed
 from backend.models import (
     Application,
     ApplicationEvent,
@@ -281,3 +281,41 @@ def _materials_count(application: Application, accepted: set[str]) -> MaterialsC
     return MaterialsCount(
         required=len(required), accepted=sum(kind in accepted for kind in required)
     )
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    id: int
+    ok: bool
+    status: str | None = None
+    error: DomainError | None = None
+
+
+# What the county may take on a whole page at once: each case is still checked alone.
+BATCH_ACTIONS = frozenset({"county_approve"})
+
+
+def perform_batch(
+    session: Session,
+    user: User,
+    action: str,
+    items: Sequence[tuple[int, int]],
+    ip: str | None = None,
+) -> list[BatchOutcome]:
+    """Take `action` on each (id, version) in turn; one refusal spoils no other case.
+
+    Each case is committed (or rolled back) on its own, validated and audited exactly
+    as when it is decided alone.
+    """
+    outcomes = []
+    for application_id, version in items:
+        try:
+            application = get(session, user, application_id)
+            workflow.perform(session, application, user, action, version, ip=ip)
+            session.commit()
+        except DomainError as error:
+            session.rollback()
+            outcomes.append(BatchOutcome(application_id, False, error=error))
+        else:
+            outcomes.append(BatchOutcome(application_id, True, status=application.status))
+    return outcomes

@@ -94,8 +94,8 @@ def case_at(open_household, step):
         ("publicizing", "town01", "township_approve", {}),
     ]
 
-    def case_at(status: str, *incomes: str):
-        case = open_household(*(incomes or ("0", "300", "500")))
+    def case_at(status: str, *incomes: str, id_number: str = RESIDENT_ID):
+        case = open_household(*(incomes or ("0", "300", "500")), id_number=id_number)
         accept_every_material(case["id"])
         for reached, username, action, extra in path:
             response = step(case, username, action, **extra)
