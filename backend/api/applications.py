@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from backend.api.attachments import AttachmentSchema
-from backend.api.fields import REGION_CODE, IsoDate, Money, StrictInteger, Text
+from backend.api.fields import REGION_CODE, IsoDate, Money, StrictInteger, Text, one_of
 from backend.api.household_schemas import HouseholdInSchema, HouseholdOutSchema
 from backend.api.idempotency import idempotent
 from backend.api.pagination import MAX_LIMIT, PageArgsSchema, page_schema, paginate
@@ -24,7 +24,7 @@ blp = Blueprint(
     "applications", __name__, url_prefix="/api/v1/applications", description="低保、高龄津贴申请"
 )
 
-PROGRAMS = validate.OneOf([t.value for t in ApplicationType])
+PROGRAMS = one_of(ApplicationType)
 
 
 class ApplicantInSchema(Schema):

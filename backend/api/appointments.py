@@ -6,7 +6,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import StrictInteger, Text
+from backend.api.fields import StrictInteger, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
@@ -25,7 +25,7 @@ ID = "int(max=9223372036854775807)"
 
 BOOKERS = (Role.CITIZEN, Role.AGENT, Role.REGISTRAR)
 COUNTER = (Role.REGISTRAR, Role.COUNTY_STAFF, Role.ADMIN)
-SERVICES = validate.OneOf([s.value for s in Service])
+SERVICES = one_of(Service)
 PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -100,13 +100,11 @@ class AppointmentSchema(Schema):
 
 
 class AppointmentListArgsSchema(PageArgsSchema):
-    status = fields.String(
-        load_default=None, validate=validate.OneOf([s.value for s in AppointmentStatus])
-    )
+    status = fields.String(load_default=None, validate=one_of(AppointmentStatus))
     service = fields.String(load_default=None, validate=SERVICES)
     office_id = StrictInteger(load_default=None, validate=validate.Range(1, 2**53))
     date = fields.Date(load_default=None)
-    period = fields.String(load_default=None, validate=validate.OneOf([p.value for p in Period]))
+    period = fields.String(load_default=None, validate=one_of(Period))
 
 
 @blp.post("")

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import StrictInteger, Text
+from backend.api.fields import StrictInteger, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
@@ -18,7 +18,7 @@ from backend.services.storage import storage
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1", description="申请材料")
 
-KINDS = validate.OneOf([kind.value for kind in AttachmentKind])
+KINDS = one_of(AttachmentKind)
 # Downloads are files to save, never pages to render, and never kept by a shared cache.
 DOWNLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -73,9 +73,7 @@ class UploadSchema(UploadFormSchema, UploadFileSchema):
 
 
 class ContentArgsSchema(Schema):
-    variant = fields.String(
-        load_default=Variant.REVIEW.value, validate=validate.OneOf([v.value for v in Variant])
-    )
+    variant = fields.String(load_default=Variant.REVIEW.value, validate=one_of(Variant))
 
 
 class ReviewSchema(Schema):

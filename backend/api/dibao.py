@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import REGION_CODE, IsoDate, Money
+from backend.api.fields import REGION_CODE, IsoDate, Money, one_of
 from backend.api.household_schemas import INCOME
 from backend.extensions import db
 from backend.models import AreaType
@@ -13,7 +13,7 @@ from backend.services import clock, dibao, regions
 
 blp = Blueprint("dibao", __name__, url_prefix="/api/v1/dibao", description="低保")
 
-AREA_TYPES = validate.OneOf([a.value for a in AreaType])
+AREA_TYPES = one_of(AreaType)
 
 
 class IncomeSchema(Schema):

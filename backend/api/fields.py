@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 
 from marshmallow import ValidationError, fields, validate
 
@@ -88,3 +89,8 @@ class Ratio(fields.Field):
         if not RATIO_TEXT.fullmatch(text):
             raise ValidationError("比例应为 0 到 1 之间、最多三位小数的数字")
         return Decimal(text)
+
+
+def one_of(choices: type[Enum]) -> validate.OneOf:
+    """A validator accepting the values of a StrEnum, exactly as stored."""
+    return validate.OneOf([choice.value for choice in choices])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, post_load, validate
 
-from backend.api.fields import Money, Text
+from backend.api.fields import Money, Text, one_of
 from backend.models import AreaType, Relation
 from backend.services import households
 from backend.services.crypto import current_cipher, mask_id_number
@@ -26,7 +26,7 @@ class IncomeSourceSchema(Schema):
 class MemberInSchema(Schema):
     name = Text(required=True)
     id_number = fields.String(required=True)
-    relation = fields.String(required=True, validate=validate.OneOf([r.value for r in Relation]))
+    relation = fields.String(required=True, validate=one_of(Relation))
     monthly_income = Money(required=True, validate=INCOME)
     income_sources = fields.List(
         fields.Nested(IncomeSourceSchema), load_default=list, validate=validate.Length(max=10)
@@ -42,7 +42,7 @@ class MemberInSchema(Schema):
 
 
 class HouseholdInSchema(Schema):
-    area_type = fields.String(required=True, validate=validate.OneOf([a.value for a in AreaType]))
+    area_type = fields.String(required=True, validate=one_of(AreaType))
     members = fields.List(
         fields.Nested(MemberInSchema),
         required=True,

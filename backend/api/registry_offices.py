@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from backend.api.appointments import BOOKERS, ID, AppointmentSchema, PartyInSchema
-from backend.api.fields import StrictInteger, Text
+from backend.api.fields import StrictInteger, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
@@ -74,7 +74,7 @@ class OfficeSettingsSchema(Schema):
 
 class OfficeDayInSchema(Schema):
     date = fields.Date(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in OfficeDayKind]))
+    kind = fields.String(required=True, validate=one_of(OfficeDayKind))
     note = Text(load_default="", validate=validate.Length(max=100))
 
 
@@ -95,7 +95,7 @@ class SlotSchema(Schema):
 class SlotListArgsSchema(PageArgsSchema):
     start = fields.Date(data_key="from", load_default=None)
     end = fields.Date(data_key="to", load_default=None)
-    service = fields.String(load_default=None, validate=validate.OneOf([s.value for s in Service]))
+    service = fields.String(load_default=None, validate=one_of(Service))
 
 
 class GenerateSchema(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import REGION_CODE, Ratio, Text
+from backend.api.fields import REGION_CODE, Ratio, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
@@ -41,9 +41,7 @@ class SpotCheckSchema(Schema):
 
 
 class ResultSchema(Schema):
-    result = fields.String(
-        required=True, validate=validate.OneOf([r.value for r in spot_checks.SpotResult])
-    )
+    result = fields.String(required=True, validate=one_of(spot_checks.SpotResult))
     note = Text(load_default="", validate=validate.Length(max=500))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import REGION_CODE, IsoDate, Money
+from backend.api.fields import REGION_CODE, IsoDate, Money, one_of
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import AreaType, Role, StandardUnit
@@ -15,9 +15,9 @@ blp = Blueprint("standards", __name__, url_prefix="/api/v1/standards", descripti
 
 
 class StandardSchema(Schema):
-    area_type = fields.String(required=True, validate=validate.OneOf([a.value for a in AreaType]))
+    area_type = fields.String(required=True, validate=one_of(AreaType))
     amount = Money(required=True, validate=validate.Range(0, 100_000, min_inclusive=False))
-    unit = fields.String(required=True, validate=validate.OneOf([u.value for u in StandardUnit]))
+    unit = fields.String(required=True, validate=one_of(StandardUnit))
     effective_from = IsoDate(required=True)
     monthly_equivalent = Money(dump_only=True)
     in_force = fields.Boolean(dump_only=True)
