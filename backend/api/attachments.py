@@ -13,7 +13,7 @@ from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Role
 from backend.models.attachment import KIND_LABELS, AttachmentKind, ReviewStatus, Variant
-from backend.services import attachments
+from backend.services import attachment_pipeline, attachments
 from backend.services.storage import storage
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1", description="申请材料")
@@ -103,7 +103,7 @@ def upload_attachment(form, files, application_id: int):
     )
     attachment = attachments.upload(db.session, current_user(), application_id, incoming, storage())
     db.session.commit()
-    attachments.request_processing(attachment.id)
+    attachment_pipeline.request_processing(attachment.id)
     return attachment
 
 

@@ -8,7 +8,7 @@ from rq import get_current_job
 from backend.extensions import db
 from backend.jobs.context import app_job
 from backend.models import Attachment
-from backend.services import attachments
+from backend.services import attachment_pipeline
 from backend.services.storage import storage
 
 
@@ -22,18 +22,20 @@ def is_last_try() -> bool:
 @app_job
 def process(attachment_id: int) -> str | None:
     config = current_app.config
-    attachment = attachments.begin(db.session, attachment_id, config["ATTACHMENT_MAX_ATTEMPTS"])
+    attachment = attachment_pipeline.begin(
+        db.session, attachment_id, config["ATTACHMENT_MAX_ATTEMPTS"]
+    )
     db.session.commit()  # the claim and its attempt count outlive a killed worker
     if attachment is None:
         return None
     try:
-        limits = attachments.Limits.from_config(config)
-        attachments.finish(db.session, attachment, storage(), limits)
+        limits = attachment_pipeline.Limits.from_config(config)
+        attachment_pipeline.finish(db.session, attachment, storage(), limits)
         db.session.commit()
     except Exception:
         db.session.rollback()
         if is_last_try():
-            attachments.give_up(db.session, db.session.get(Attachment, attachment_id))
+            attachment_pipeline.give_up(db.session, db.session.get(Attachment, attachment_id))
             db.session.commit()
         raise
     return attachment.status
@@ -41,6 +43,6 @@ def process(attachment_id: int) -> str | None:
 
 @app_job
 def sweep() -> list[int]:
-    requeued = attachments.sweep(db.session)
+    requeued = attachment_pipeline.sweep(db.session)
     db.session.commit()
     return requeued

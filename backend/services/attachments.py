@@ -1,37 +1,26 @@
-"""Materials of an application: upload, the review pipeline, staff review, and what is
-still missing (一次性告知).
+"""Materials of an application: who may see them, upload, staff review, what is
+still missing (一次性告知), and serving the files.
 
-`process(path)` is the pipeline itself, a plain function of one file (the bench
-calls it). The rest keeps the `Attachment` row, the source of truth, in step with
-it: `upload` stores the file and the `pending` row; a job runs `begin` → `finish`
-(or `give_up` once its retries are spent); `sweep` re-enqueues rows Redis lost.
+`upload` stores the file and its `pending` row; how the file is then checked, by a
+job, is `attachment_pipeline`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import Decimal
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from flask import current_app
-from redis.exceptions import RedisError
 from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, Conflict, Forbidden, NotFound, ValidationFailed
-from backend.jobs.queue import enqueue
 from backend.models import Application, ApplicationType, Role, User
 from backend.models.attachment import (
     KIND_LABELS,
-    PIPELINE_DONE,
     Attachment,
     AttachmentKind,
     AttachmentStatus,
@@ -39,11 +28,7 @@ from backend.models.attachment import (
     Variant,
 )
 from backend.services import applications, clock, notifications, scope, workflow
-from backend.services.images import CONTENT_TYPES, ImageLimits, Rejected, process_image
-from backend.services.pdfs import PdfLimits, process_pdf
 from backend.services.storage import Storage
-
-log = logging.getLogger(__name__)
 
 # What each programme needs before it can be decided; an agent also needs the mandate.
 REQUIRED_MATERIALS: dict[str, tuple[AttachmentKind, ...]] = {
@@ -56,16 +41,12 @@ REQUIRED_MATERIALS: dict[str, tuple[AttachmentKind, ...]] = {
     ApplicationType.ELDERLY_ALLOWANCE: (AttachmentKind.ID_CARD, AttachmentKind.HUKOU),
 }
 ON_BEHALF_MATERIALS = (AttachmentKind.MANDATE,)
-# Kinds whose place matters (photos of a house or a site): their GPS position is kept
-# in the restricted columns. Every other kind loses it with the rest of the metadata.
-KEEPS_LOCATION = frozenset({AttachmentKind.PHOTO})
 
 UPLOADERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
 REVIEWERS = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
 STAFF_VIEWERS = REVIEWERS | {Role.ADMIN}  # may also open originals
 
 PDF = "application/pdf"
-PDF_FORMAT = "PDF"
 EXTENSIONS = {
     "image/jpeg": "jpg",
     "image/png": "png",
@@ -73,11 +54,8 @@ EXTENSIONS = {
     "image/heic": "heic",
     PDF: "pdf",
 }
-HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
-EMPTY = "文件是空的,请重新选择"
-UNSUPPORTED = "只能上传照片(JPG、PNG、WebP、HEIC)或 PDF 文件"
-SYSTEM_FAILURE = "系统未能处理该文件,请重新上传"
+EMPTY = "文件是空的,请重新选择"  # also the pipeline's verdict on an empty file
 
 VERDICT_TEXTS = {
     ReviewStatus.ACCEPTED: "已通过审核",
@@ -90,101 +68,6 @@ MISSING_STATES = {
     "needs_reupload": "需重新上传",
     "rejected": "未通过检查,需重新上传",
 }
-
-
-# ---- the pipeline: one file in, a result out -------------------------------------
-
-
-@dataclass(frozen=True)
-class Limits:
-    image: ImageLimits = field(default_factory=ImageLimits)
-    pdf: PdfLimits = field(default_factory=PdfLimits)
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Limits:
-        return cls(
-            image=ImageLimits(
-                max_pixels=config["ATTACHMENT_MAX_PIXELS"],
-                min_side=config["ATTACHMENT_MIN_SIDE"],
-                min_brightness=config["ATTACHMENT_MIN_BRIGHTNESS"],
-                min_sharpness=config["ATTACHMENT_MIN_SHARPNESS"],
-            ),
-            pdf=PdfLimits(max_pages=config["ATTACHMENT_MAX_PDF_PAGES"]),
-        )
-
-
-@dataclass(frozen=True)
-class Result:
-    """What the pipeline found: `rejection` (Chinese, for the resident) or derivatives."""
-
-    sha256: str
-    size: int
-    content_type: str | None = None
-    width: int | None = None
-    height: int | None = None
-    location: tuple[Decimal, Decimal] | None = None
-    derivatives: dict[Variant, bytes] = field(default_factory=dict)
-    rejection: str | None = None
-
-
-def process(
-    path: str | Path, limits: Limits | None = None, *, keep_location: bool = False
-) -> Result:
-    """Decide what the file at `path` is by its content, check it, and derive clean
-    copies: for a photo an upright thumbnail and review image with no metadata, for a
-    PDF its pages rewritten. Never raises for a bad file: the result says why."""
-    limits = limits or Limits()
-    sha256, size, head = _fingerprint(path)
-    if size == 0:
-        return Result(sha256, size, rejection=EMPTY)
-    file_format = detect_format(head)
-    if file_format is None:
-        return Result(sha256, size, rejection=UNSUPPORTED)
-    content_type = PDF if file_format == PDF_FORMAT else CONTENT_TYPES[file_format]
-    try:
-        if file_format == PDF_FORMAT:
-            pdf = process_pdf(path, limits.pdf)
-            return Result(sha256, size, content_type, derivatives={Variant.REVIEW: pdf.review})
-        image = process_image(path, file_format, limits.image, keep_location=keep_location)
-    except Rejected as rejected:
-        return Result(sha256, size, content_type, rejection=rejected.reason)
-    return Result(
-        sha256,
-        size,
-        content_type,
-        image.width,
-        image.height,
-        image.location,
-        {Variant.THUMB: image.thumb, Variant.REVIEW: image.review},
-    )
-
-
-def detect_format(head: bytes) -> str | None:
-    """The format named by the file's first bytes, among those we accept; never by
-    its name or the type the client declared."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS and "HEIF" in CONTENT_TYPES:
-        return "HEIF"
-    if head.startswith(b"%PDF-"):
-        return PDF_FORMAT
-    return None
-
-
-def _fingerprint(path: str | Path) -> tuple[str, int, bytes]:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        head = file.read(32)
-        digest.update(head)
-        size = len(head)
-        while chunk := file.read(1024 * 1024):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size, head
 
 
 # ---- who may see and handle materials --------------------------------------------
@@ -236,7 +119,8 @@ def upload(
 ) -> Attachment:
     """Store the file under a server-made name and add its `pending` row.
 
-    The caller commits, then calls `request_processing`: the job must find the row.
+    The caller commits, then calls `attachment_pipeline.request_processing`: the job
+    must find the row.
     """
     application = applications.get(session, user, application_id)
     _check_may_upload(session, user, application)
@@ -313,109 +197,6 @@ def clean_filename(raw: str | None) -> str:
     return name[:100] or "file"
 
 
-def request_processing(attachment_id: int) -> bool:
-    """Queue the review job; with Redis down the row stays `pending` for the sweeper."""
-    try:
-        enqueue("attachments.process", attachment_id)
-    except RedisError:
-        log.warning("attachment %s not queued (Redis unavailable); the sweeper will", attachment_id)
-        return False
-    return True
-
-
-# ---- the job's steps ---------------------------------------------------------------
-
-
-def begin(session: Session, attachment_id: int, max_attempts: int) -> Attachment | None:
-    """Claim the row for one run; None when there is nothing (more) to do."""
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None or attachment.status in PIPELINE_DONE:
-        return None  # a second run of a finished job changes nothing
-    if attachment.attempts >= max_attempts:
-        give_up(session, attachment)  # a file that keeps killing workers
-        return None
-    attachment.status = AttachmentStatus.PROCESSING
-    attachment.attempts += 1
-    return attachment
-
-
-def finish(session: Session, attachment: Attachment, store: Storage, limits: Limits) -> None:
-    """Run the pipeline on the stored original and record what it found."""
-    keep_location = attachment.kind in KEEPS_LOCATION
-    with store.local_path(attachment.file_key(Variant.ORIGINAL)) as path:
-        result = process(path, limits, keep_location=keep_location)
-    attachment.sha256, attachment.size = result.sha256, result.size
-    attachment.content_type = result.content_type
-    attachment.processed_at = clock.now()
-    if result.rejection:
-        _reject(session, attachment, result.rejection)
-        return
-    for variant, data in result.derivatives.items():
-        store.write(attachment.file_key(variant), data)
-    attachment.width, attachment.height = result.width, result.height
-    if result.location:
-        attachment.latitude, attachment.longitude = result.location
-    attachment.duplicate_of = _seen_in_another_household(session, attachment)
-    attachment.status = AttachmentStatus.READY
-    attachment.reason = None
-
-
-def give_up(session: Session, attachment: Attachment) -> None:
-    """The last try failed for reasons of ours: tell the resident to upload again."""
-    log.error("attachment %s failed after %s attempts", attachment.id, attachment.attempts)
-    _reject(session, attachment, SYSTEM_FAILURE)
-
-
-def _reject(session: Session, attachment: Attachment, reason: str) -> None:
-    attachment.status = AttachmentStatus.REJECTED
-    attachment.reason = reason
-    application = attachment.application
-    for user in _recipients(session, application, attachment.uploaded_by_id):
-        notifications.notify(
-            session,
-            user,
-            "material_rejected",
-            _message_data(attachment, reason=reason),
-        )
-
-
-def _seen_in_another_household(session: Session, attachment: Attachment) -> Attachment | None:
-    household = attachment.application.applicant_id_index
-    return session.scalar(
-        select(Attachment)
-        .join(Attachment.application)
-        .where(
-            Attachment.sha256 == attachment.sha256,
-            Attachment.id != attachment.id,
-            Application.applicant_id_index != household,
-        )
-        .order_by(Attachment.id)
-        .limit(1)
-    )
-
-
-def sweep(session: Session, now: datetime | None = None) -> list[int]:
-    """Re-enqueue rows left `pending` or `processing` (Redis down, a worker killed).
-
-    Safe to run often: a job still queued or running under the same id is left be.
-    """
-    stale_before = (now or clock.now()) - timedelta(
-        minutes=current_app.config["SWEEP_AFTER_MINUTES"]
-    )
-    stuck = list(
-        session.scalars(
-            select(Attachment.id)
-            .where(
-                Attachment.status.in_([AttachmentStatus.PENDING, AttachmentStatus.PROCESSING]),
-                Attachment.updated_at < stale_before,
-            )
-            .order_by(Attachment.id)
-            .limit(1000)
-        )
-    )
-    return [attachment_id for attachment_id in stuck if request_processing(attachment_id)]
-
-
 # ---- staff review and what is missing ---------------------------------------------
 
 
@@ -439,21 +220,15 @@ def review(
     attachment.reviewed_by_id = user.id
     attachment.reviewed_at = clock.now()
     session.flush()
-    application = attachment.application
-    outstanding = materials_notice(missing_materials(session, application))
-    for recipient in _recipients(session, application, attachment.uploaded_by_id):
-        notifications.notify(
-            session,
-            recipient,
-            "material_reviewed",
-            _message_data(
-                attachment,
-                verdict=str(verdict),
-                verdict_text=VERDICT_TEXTS[verdict],
-                comment_text=f"(审核意见:{comment})" if comment else "",
-                outstanding=outstanding,
-            ),
-        )
+    notify_applicant_side(
+        session,
+        attachment,
+        "material_reviewed",
+        verdict=str(verdict),
+        verdict_text=VERDICT_TEXTS[verdict],
+        comment_text=f"(审核意见:{comment})" if comment else "",
+        outstanding=materials_notice(missing_materials(session, attachment.application)),
+    )
     return attachment
 
 
@@ -513,6 +288,15 @@ def _material_state(files: list[Attachment]) -> str:
     if AttachmentStatus.REJECTED in statuses:
         return "rejected"
     return "missing"
+
+
+def notify_applicant_side(
+    session: Session, attachment: Attachment, event: str, **data: Any
+) -> None:
+    """Tell the applicant side about one material: staff's verdict here, the pipeline's
+    rejection in `attachment_pipeline`."""
+    for user in _recipients(session, attachment.application, attachment.uploaded_by_id):
+        notifications.notify(session, user, event, _message_data(attachment, **data))
 
 
 def _recipients(session: Session, application: Application, uploader_id: int) -> list[User]:

@@ -25,8 +25,9 @@ from backend.jobs import attachments as attachment_jobs
 from backend.jobs.context import use_app
 from backend.jobs.queue import enqueue
 from backend.models import Attachment
+from backend.models.attachment import Variant
 from backend.redis_connection import embedded_url, get_redis, start_embedded
-from backend.services import attachments, clock
+from backend.services import attachment_pipeline, clock
 from backend.services.storage import LocalStorage
 from tests.attachments import files
 from tests.jobs.workers import run_burst_worker, worker_environment
@@ -84,10 +85,10 @@ def test_a_rejected_upload_tells_the_applicant_side_why(app, open_case, upload, 
     run_burst_worker(app, QUEUES)
     attachment = reload(attachment_id)
     assert attachment.status == "rejected"
-    assert attachment.reason == attachments.UNSUPPORTED
+    assert attachment.reason == attachment_pipeline.UNSUPPORTED
     inbox = client.get("/api/v1/me/inbox", headers=login("agent0101")).get_json()["items"]
     assert [n["event"] for n in inbox] == ["material_rejected"]
-    assert attachments.UNSUPPORTED in inbox[0]["body"]
+    assert attachment_pipeline.UNSUPPORTED in inbox[0]["body"]
     assert inbox[0]["data"]["attachment_id"] == attachment_id
 
 
@@ -113,7 +114,7 @@ def test_a_job_that_runs_twice_makes_no_duplicate_files_or_rows(app, open_case, 
 
 def test_enqueueing_an_upload_already_queued_keeps_one_job(app, open_case, upload):
     attachment_id = upload(open_case()["id"], files.plain_jpeg()).get_json()["id"]
-    assert attachments.request_processing(attachment_id)
+    assert attachment_pipeline.request_processing(attachment_id)
     assert len(Queue("attachments", connection=get_redis())) == 1
 
 
@@ -139,9 +140,9 @@ def test_an_upload_still_succeeds_when_redis_refuses_the_job(
     attachment_id = response.get_json()["id"]
     assert reload(attachment_id).status == "pending"
 
-    assert attachments.sweep(db.session) == []  # not stale yet
+    assert attachment_pipeline.sweep(db.session) == []  # not stale yet
     later = clock.now() + timedelta(minutes=app.config["SWEEP_AFTER_MINUTES"] + 1)
-    assert attachments.sweep(db.session, later) == [attachment_id]
+    assert attachment_pipeline.sweep(db.session, later) == [attachment_id]
     run_burst_worker(app, QUEUES)
     assert reload(attachment_id).status == "ready"
 
@@ -175,7 +176,7 @@ def test_with_redis_stopped_the_upload_is_kept_and_queued_once_redis_is_back(
     back = create_app({**config, "REDIS_URL": embedded_url(server)})
     later = clock.now() + timedelta(minutes=app.config["SWEEP_AFTER_MINUTES"] + 1)
     with back.app_context():
-        assert attachments.sweep(db.session, later) == [attachment_id]
+        assert attachment_pipeline.sweep(db.session, later) == [attachment_id]
         db.session.commit()
     run_burst_worker(back, QUEUES)
     assert reload(attachment_id).status == "ready"
@@ -187,7 +188,7 @@ def test_with_redis_stopped_the_upload_is_kept_and_queued_once_redis_is_back(
 
 def test_the_failed_state_is_written_only_when_retries_are_exhausted(app, open_case, upload):
     attachment_id = upload(open_case()["id"], files.plain_jpeg()).get_json()["id"]
-    original = reload(attachment_id).file_key(attachments.Variant.ORIGINAL)
+    original = reload(attachment_id).file_key(Variant.ORIGINAL)
     original_path = LocalStorage(app.config["STORAGE_DIR"]).path(original)
     kept = original_path.read_bytes()
     original_path.unlink()  # the shared store is briefly unreachable
@@ -207,7 +208,10 @@ def test_the_failed_state_is_written_only_when_retries_are_exhausted(app, open_c
     assert "FileNotFoundError" in failure
     assert RESIDENT_ID not in failure  # tracebacks carry ids, not identity numbers
     attachment = reload(attachment_id)
-    assert (attachment.status, attachment.reason) == ("rejected", attachments.SYSTEM_FAILURE)
+    assert (attachment.status, attachment.reason) == (
+        "rejected",
+        attachment_pipeline.SYSTEM_FAILURE,
+    )
     original_path.write_bytes(kept)
 
 
@@ -218,14 +222,17 @@ def test_a_file_that_keeps_killing_workers_is_given_up(app, open_case, upload, p
     db.session.commit()
     process_now(attachment_id)
     attachment = reload(attachment_id)
-    assert (attachment.status, attachment.reason) == ("rejected", attachments.SYSTEM_FAILURE)
+    assert (attachment.status, attachment.reason) == (
+        "rejected",
+        attachment_pipeline.SYSTEM_FAILURE,
+    )
 
 
 def test_a_worker_killed_mid_job_leaves_the_row_to_another_worker(app, open_case, upload, tmp_path):
     data = files.plain_jpeg()
     attachment_id = upload(open_case()["id"], data).get_json()["id"]
     original = LocalStorage(app.config["STORAGE_DIR"]).path(
-        reload(attachment_id).file_key(attachments.Variant.ORIGINAL)
+        reload(attachment_id).file_key(Variant.ORIGINAL)
     )
     # A named pipe in place of the file: the job blocks reading it, mid-job, until
     # the test decides, with no timing to guess.
@@ -282,7 +289,7 @@ def test_the_sweeper_leaves_recent_and_finished_rows_alone(app, open_case, uploa
     stuck = upload(case["id"], files.plain_jpeg()).get_json()["id"]
     get_redis().flushdb()  # Redis lost its queue
     later = clock.now() + timedelta(minutes=app.config["SWEEP_AFTER_MINUTES"] + 1)
-    assert attachments.sweep(db.session, later) == [stuck]
+    assert attachment_pipeline.sweep(db.session, later) == [stuck]
     assert Job.fetch(f"attachment-{stuck}", connection=get_redis()).args == (stuck,)
 
 

@@ -10,14 +10,14 @@ from PIL import Image
 from pypdf import PdfReader
 
 from backend.models.attachment import Variant
-from backend.services import attachments, images, pdfs
-from backend.services.attachments import Limits, process
+from backend.services import attachment_pipeline, attachments, images, pdfs
+from backend.services.attachment_pipeline import Limits, process
 from tests.attachments import files
 
 
 @pytest.fixture
 def run(tmp_path):
-    def run(data: bytes, name: str = "upload.jpg", **options) -> attachments.Result:
+    def run(data: bytes, name: str = "upload.jpg", **options) -> attachment_pipeline.Result:
         path = tmp_path / name
         path.write_bytes(data)
         return process(path, **options)
@@ -109,10 +109,10 @@ def test_processing_the_same_file_twice_gives_the_same_result(run):
         (lambda: files.bomb_png(10_000), images.TOO_LARGE),
         (lambda: files.bomb_png(14_000), images.TOO_LARGE),
         (files.truncated_jpeg, images.CORRUPT),
-        (lambda: files.HTML, attachments.UNSUPPORTED),
-        (lambda: files.SVG, attachments.UNSUPPORTED),
-        (files.gif, attachments.UNSUPPORTED),
-        (files.bmp, attachments.UNSUPPORTED),
+        (lambda: files.HTML, attachment_pipeline.UNSUPPORTED),
+        (lambda: files.SVG, attachment_pipeline.UNSUPPORTED),
+        (files.gif, attachment_pipeline.UNSUPPORTED),
+        (files.bmp, attachment_pipeline.UNSUPPORTED),
         (lambda: b"", attachments.EMPTY),
         (files.tiny_jpeg, images.TOO_SMALL),
         (files.dark_jpeg, images.TOO_DARK),
