@@ -14,6 +14,7 @@ PERIODIC: dict[str, dict] = {
     "attachments.sweep": {"interval": 300},  # uploads Redis or a worker lost
     "notifications.sweep": {"interval": 300},
     "marriage.expire_waitlist_offers": {"interval": 60},
+    "marriage.sweep_reminders": {"interval": 900},  # day-before reminders Redis lost
 }
 
 for name, schedule in PERIODIC.items():

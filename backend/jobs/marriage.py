@@ -19,6 +19,12 @@ def expire_waitlist_offers() -> list[int]:
 @app_job
 def remind(appointment_id: int) -> int:
     """The day-before reminder of one appointment."""
-    told = reminders.send(db.session, appointment_id)
+    told = reminders.send(db.session, appointment_id, clock.now())
     db.session.commit()
     return told
+
+
+@app_job
+def sweep_reminders() -> list[int]:
+    """Queue the due reminders Redis lost (every 15 minutes, from rq cron)."""
+    return reminders.sweep(db.session, clock.now())

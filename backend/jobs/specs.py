@@ -33,6 +33,7 @@ JOBS: dict[str, JobSpec] = {
     "marriage.expire_waitlist_offers": JobSpec(
         "backend.jobs.marriage.expire_waitlist_offers", "default", 120
     ),
+    "marriage.sweep_reminders": JobSpec("backend.jobs.marriage.sweep_reminders", "default", 300),
     "daily.tick": JobSpec(
         func="backend.jobs.daily.tick",
         queue="default",

@@ -102,6 +102,8 @@ class Appointment(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # The day-before reminder went out: neither the job nor the sweeper sends it again.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     slot: Mapped[Slot] = relationship()
     divorce_application: Mapped[DivorceApplication | None] = relationship()

@@ -32,6 +32,7 @@ def test_sweepers_run_every_few_minutes(app):
     jobs = loaded_jobs()
     assert jobs["backend.jobs.attachments.sweep"].interval == 300
     assert jobs["backend.jobs.notifications.sweep"].interval == 300
+    assert jobs["backend.jobs.marriage.sweep_reminders"].interval == 900
 
 
 def test_every_declared_job_names_a_real_function():

@@ -1,18 +1,21 @@
 """The day-before reminder: scheduled with the booking, removed with the cancellation,
-sent by a real worker to the booker and to the parties who have accounts."""
+sent by a real worker to the booker and to the parties who have accounts; sent once,
+and by the sweeper when Redis lost it."""
 
 from datetime import datetime, time, timedelta
 
 from rq import Queue
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from backend import create_app
 from backend.extensions import db
 from backend.jobs.queue import enqueue
 from backend.models import Notification
-from backend.models.marriage import Service
-from backend.redis_connection import get_redis
+from backend.models.marriage import Appointment, Service
+from backend.redis_connection import embedded_url, get_redis, start_embedded
 from backend.services import clock, users
-from backend.services.marriage import booking
+from backend.services.marriage import booking, reminders
 from tests.jobs.workers import run_burst_worker
 from tests.marriage.helpers import booking_body, couple
 
@@ -88,3 +91,130 @@ def test_a_cancelled_appointment_gets_no_reminder(app, client, citizen, make_slo
     enqueue("marriage.remind", created["id"])
     run_burst_worker(app, ["notifications"])
     assert db.session.scalar(select(Notification.id)) is None
+
+
+# --- Redis is the courier: `reminded_at` and the sweeper ---------------------------
+
+
+def nine_am_the_day_before(day):
+    return datetime.combine(day - timedelta(days=1), time(9), clock.SHANGHAI)
+
+
+def book(client, citizen, slot, serial=1):
+    """Book `slot` through the API as the man of a couple; the appointment's id."""
+    man, woman = couple(slot.day, serial=serial)
+    _, headers = citizen({**man, "phone": f"1391000{serial:04d}"})
+    response = client.post(URL, json=booking_body(slot.id, man, woman), headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"], headers
+
+
+def reminders_sent():
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.event == "appointment_reminder")
+    )
+
+
+def reminded_at(appointment_id):
+    db.session.expire_all()
+    return db.session.get(Appointment, appointment_id).reminded_at
+
+
+def test_a_reminder_lost_with_redis_is_sent_by_the_sweeper(
+    app, app_config, citizen, make_slot, soon, tmp_path
+):
+    server = start_embedded(tmp_path / "redis")
+    outage = create_app({**app_config, "REDIS_URL": embedded_url(server)})
+    server.shutdown()
+    appointment_id, _ = book(outage.test_client(), citizen, make_slot(soon))
+    with outage.app_context():
+        db.engine.dispose()
+    assert scheduled() == {}  # the booking stands, its reminder went nowhere
+
+    remind = nine_am_the_day_before(soon)
+    assert reminders.sweep(db.session, remind) == [appointment_id]
+    run_burst_worker(app, ["notifications"])
+    assert reminders_sent() == 1
+    assert reminded_at(appointment_id) is not None
+
+
+def test_a_reminder_is_sent_once_when_job_and_sweeper_both_run(
+    app, client, citizen, make_slot, soon
+):
+    appointment_id, _ = book(client, citizen, make_slot(soon))
+    job_id = f"appointment-reminder-{appointment_id}"
+    remind = nine_am_the_day_before(soon)
+
+    assert reminders.sweep(db.session, remind) == [appointment_id]
+    assert list(scheduled()) == [job_id]  # the booking's job, not a second one
+    assert len(Queue("notifications", connection=get_redis())) == 0
+    Queue("notifications", connection=get_redis()).scheduled_job_registry.requeue(job_id)
+    run_burst_worker(app, ["notifications"])
+    assert reminders_sent() == 1
+
+    assert reminders.sweep(db.session, remind) == []
+    enqueue("marriage.remind", appointment_id)  # a copy that escaped anyway
+    run_burst_worker(app, ["notifications"])
+    assert reminders_sent() == 1
+
+
+def test_a_second_worker_holding_the_row_from_before_the_send_tells_nobody(
+    app, client, citizen, make_slot, soon
+):
+    appointment_id, _ = book(client, citizen, make_slot(soon))
+    now = nine_am_the_day_before(soon)
+    late = db.session.get(Appointment, appointment_id)  # loaded before the other sends
+    assert late.reminded_at is None
+    with Session(db.engine) as first:
+        assert reminders.send(first, appointment_id, now) == 1
+        first.commit()
+    assert reminders.send(db.session, appointment_id, now) == 0
+    db.session.commit()
+    assert reminders_sent() == 1
+
+
+def test_the_sweeper_leaves_cancelled_and_past_appointments_alone(
+    app, client, citizen, make_slot, soon
+):
+    booked, _ = book(client, citizen, make_slot(soon))
+    cancelled, headers = book(client, citizen, make_slot(soon, "pm"), serial=2)
+    response = client.post(f"{URL}/{cancelled}/cancel", headers=headers)
+    assert response.status_code == 200, response.get_json()
+
+    the_day_itself = datetime.combine(soon, time(23, 59), clock.SHANGHAI)
+    assert reminders.sweep(db.session, the_day_itself) == [booked]
+    the_day_after = datetime.combine(soon + timedelta(days=1), time(9), clock.SHANGHAI)
+    assert reminders.sweep(db.session, the_day_after) == []
+
+
+def test_the_sweeper_waits_until_the_day_before(app, client, citizen, make_slot, soon):
+    appointment_id, _ = book(client, citizen, make_slot(soon))
+    remind = nine_am_the_day_before(soon)
+    assert reminders.sweep(db.session, clock.now()) == []  # a week ahead
+    assert reminders.sweep(db.session, remind - timedelta(minutes=1)) == []
+    assert reminders.sweep(db.session, remind) == [appointment_id]
+
+
+def test_a_reminder_run_after_the_appointment_day_tells_nobody(
+    app, client, citizen, make_slot, soon
+):
+    appointment_id, _ = book(client, citizen, make_slot(soon))
+    the_day_after = datetime.combine(soon + timedelta(days=1), time(9), clock.SHANGHAI)
+    assert reminders.send(db.session, appointment_id, the_day_after) == 0
+    db.session.commit()
+    assert reminders_sent() == 0
+    assert reminded_at(appointment_id) is None
+
+
+def test_sending_the_reminder_is_no_change_to_the_appointment(
+    app, client, citizen, make_slot, soon
+):
+    appointment_id, _ = book(client, citizen, make_slot(soon))
+    changed = db.session.get(Appointment, appointment_id).updated_at
+    assert reminders.send(db.session, appointment_id, nine_am_the_day_before(soon)) == 1
+    db.session.commit()
+    assert reminded_at(appointment_id) == nine_am_the_day_before(soon)
+    assert db.session.get(Appointment, appointment_id).updated_at == changed
