@@ -132,6 +132,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "DECISION_WORKDAYS": _int(env, "DECISION_WORKDAYS", 30),
         "DECISION_EXTENDED_WORKDAYS": _int(env, "DECISION_EXTENDED_WORKDAYS", 45),
         "PUBLICITY_DAYS": _int(env, "PUBLICITY_DAYS", 7),
+        # 动态管理: months to the next re-review, and the longest gradual exit (渐退).
+        "REREVIEW_MONTHS_STABLE": _int(env, "REREVIEW_MONTHS_STABLE", 12),
+        "REREVIEW_MONTHS_ABLE_TO_WORK": _int(env, "REREVIEW_MONTHS_ABLE_TO_WORK", 6),
+        "GRADUAL_EXIT_MAX_MONTHS": _int(env, "GRADUAL_EXIT_MAX_MONTHS", 6),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # How many reverse proxies stand in front of gunicorn (0: none, trust no header).
         "PROXY_HOPS": _int(env, "PROXY_HOPS", 0),

@@ -6,7 +6,7 @@ from importlib import import_module
 
 from flask import Flask
 
-from backend.api import docs, request_guard, security
+from backend.api import action_data, applications, docs, request_guard, security
 from backend.extensions import api
 
 # Each module exposes `blp`, a flask-smorest Blueprint with its own url_prefix.
@@ -19,6 +19,7 @@ RESOURCE_MODULES = (
     "backend.api.standards",
     "backend.api.dibao",
     "backend.api.applications",
+    "backend.api.changes",
     "backend.api.relatives",
     "backend.api.spot_checks",
     "backend.api.notices",
@@ -36,5 +37,6 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     for name in RESOURCE_MODULES:
         api.register_blueprint(import_module(name).blp)
+    action_data.document(api.spec, applications.DATA_SCHEMAS)
     request_guard.init_app(app)
     docs.init_app(app)

@@ -1,4 +1,4 @@
-"""/applications: open a case, follow it, act on it."""
+"""/applications: open a case, correct it, follow it, act on it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_jwt_extended import verify_jwt_in_request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from backend.api.action_data import AdjustmentDataSchema, GradualExitDataSchema, openapi_metadata
 from backend.api.attachments import AttachmentSchema
 from backend.api.fields import REGION_CODE, IsoDate, Money, StrictInteger, Text, one_of
 from backend.api.household_schemas import HouseholdInSchema, HouseholdOutSchema
@@ -25,6 +26,7 @@ blp = Blueprint(
 )
 
 PROGRAMS = one_of(ApplicationType)
+VERSION = validate.Range(1, 2**31 - 1)
 
 
 class ApplicantInSchema(Schema):
@@ -39,6 +41,33 @@ class ApplicationCreateSchema(Schema):
     applicant = fields.Nested(ApplicantInSchema, required=True)
     on_behalf = fields.Boolean(load_default=False)
     household = fields.Nested(HouseholdInSchema, load_default=None)
+
+
+class ApplicantChangesSchema(Schema):
+    """The applicant's identity number is who the case is for: never changed."""
+
+    name = Text()
+    phone = fields.String()
+
+
+class ApplicationEditSchema(Schema):
+    """PATCH: the parts given replace the case's; `type` and `on_behalf` stay as opened."""
+
+    version = StrictInteger(required=True, validate=VERSION)
+    region_code = fields.String(validate=REGION_CODE)
+    applicant = fields.Nested(ApplicantChangesSchema)
+    household = fields.Nested(HouseholdInSchema)
+
+    @post_load
+    def build(self, data, **_kwargs):
+        applicant = data.get("applicant", {})
+        details = applications.Details(
+            region_code=data.get("region_code"),
+            name=applicant.get("name"),
+            phone=applicant.get("phone"),
+            household=data.get("household"),
+        )
+        return {"version": data["version"], "details": details}
 
 
 class ApplicantOutSchema(Schema):
@@ -85,7 +114,7 @@ def _days_left(application: Application) -> int | None:
 
 
 def _appeal(application: Application) -> str | None:
-    return workflow.APPEAL_NOTICE if application.status == "rejected" else None
+    return workflow.APPEAL_NOTICE if application.status in workflow.APPEALABLE_STATUSES else None
 
 
 class ApplicationSchema(Schema):
@@ -94,7 +123,7 @@ class ApplicationSchema(Schema):
     type = fields.String()
     status = fields.String()
     version = fields.Integer()
-    allowed_actions = fields.Function(lambda a: workflow.allowed_actions(a, current_user()))
+    allowed_actions = fields.Function(lambda a: applications.allowed_actions(a, current_user()))
     region_code = fields.Function(lambda a: a.region.code)
     region_name = fields.Function(lambda a: a.region.name)
     applicant = fields.Function(lambda a: ApplicantOutSchema().dump(a))
@@ -108,6 +137,9 @@ class ApplicationSchema(Schema):
     publicity_ends_on = fields.Date(allow_none=True)
     monthly_amount = Money(allow_none=True)
     start_month = fields.String(allow_none=True)
+    amount_from = fields.String(allow_none=True)
+    rereview_due_on = fields.Date(allow_none=True)
+    exit_month = fields.String(allow_none=True)
     investigation = fields.Nested(InvestigationSchema, allow_none=True)
     flags = fields.Function(
         lambda a: [relatives.FLAG] if relatives.flagged(db.session, [a]) else []
@@ -182,14 +214,20 @@ class InvestigationDataSchema(Schema):
 
 
 # The `data` each kind of action carries, by the name its transition gives.
-DATA_SCHEMAS: dict[str, type[Schema]] = {"investigation": InvestigationDataSchema}
+DATA_SCHEMAS: dict[str, type[Schema]] = {
+    "investigation": InvestigationDataSchema,
+    "adjustment": AdjustmentDataSchema,
+    "gradual_exit": GradualExitDataSchema,
+}
 
 
 class ActionSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(workflow.ACTIONS))
-    version = StrictInteger(required=True, validate=validate.Range(1, 2**31 - 1))
+    version = StrictInteger(required=True, validate=VERSION)
     comment = Text(load_default="", validate=validate.Length(max=500))
-    data = fields.Dict(keys=fields.String(), load_default=dict)
+    data = fields.Dict(
+        keys=fields.String(), load_default=dict, metadata=openapi_metadata(DATA_SCHEMAS)
+    )
 
     @post_load
     def load_data(self, body, **_kwargs):
@@ -250,6 +288,21 @@ def get_application(application_id: int):
     return applications.get(db.session, current_user(), application_id)
 
 
+@blp.patch("/<int:application_id>")
+@auth_required(*workflow.APPLICANT_SIDE)
+@blp.arguments(ApplicationEditSchema)
+@blp.response(200, ApplicationSchema)
+def edit_application(body, application_id: int):
+    """Correct a draft or returned case; `version` as read, 409 when stale."""
+    user = current_user()
+    application = applications.get(db.session, user, application_id)
+    applications.edit(
+        db.session, user, application, body["version"], body["details"], ip=request.remote_addr
+    )
+    db.session.commit()
+    return application
+
+
 @blp.post("/<int:application_id>/actions")
 @auth_required()
 @blp.arguments(ActionSchema)
@@ -276,7 +329,7 @@ def act_on_application(body, application_id: int):
 
 class BatchItemSchema(Schema):
     id = StrictInteger(required=True, validate=validate.Range(1, 2**63 - 1))
-    version = StrictInteger(required=True, validate=validate.Range(1, 2**31 - 1))
+    version = StrictInteger(required=True, validate=VERSION)
 
 
 class BatchActionSchema(Schema):

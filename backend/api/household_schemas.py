@@ -55,6 +55,7 @@ class HouseholdInSchema(Schema):
 
 
 class MemberOutSchema(Schema):
+    id = fields.Integer()  # what a re-review's adjustment names the member by
     name = fields.String()
     id_number = fields.Function(
         lambda member: mask_id_number(current_cipher().decrypt(member.id_number_cipher))

@@ -4,6 +4,7 @@ from backend.models.application import Application, ApplicationEvent, Applicatio
 from backend.models.attachment import Attachment
 from backend.models.audit import AuditLog, AuditResult
 from backend.models.calendar import CalendarOverride
+from backend.models.circumstance_change import ChangeKind, CircumstanceChange
 from backend.models.household import HouseholdMember, Relation
 from backend.models.idempotency import IdempotencyKey, IdempotencyState
 from backend.models.investigation import Investigation
@@ -30,6 +31,8 @@ __all__ = [
     "AuditLog",
     "AuditResult",
     "CalendarOverride",
+    "ChangeKind",
+    "CircumstanceChange",
     "DibaoStandard",
     "DivorceApplication",
     "ElderlyBand",

@@ -61,6 +61,13 @@ class Application(db.Model):
     # 补差 per month: proposed at the township's approval, fixed by the county's.
     monthly_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     start_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, payment from
+    # YYYY-MM from which `monthly_amount` is paid: the start month, or the month after
+    # the re-review that adjusted it (调整).
+    amount_from: Mapped[str | None] = mapped_column(String(7))
+    # 动态管理: the day the approved household is next re-reviewed (复核).
+    rereview_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # YYYY-MM, the last month paid: the end of a gradual exit (渐退), or of a terminated case.
+    exit_month: Mapped[str | None] = mapped_column(String(7))
     decision_reason: Mapped[str | None] = mapped_column(String(500))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,15 +1,23 @@
-"""Benefit applications: opening a case, finding it, listing a scoped queue."""
+"""Benefit applications: opening a case, correcting it, finding it, listing a scoped queue."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
-from backend.errors import DomainError, Forbidden, ValidationFailed
+from backend.errors import (
+    ActionNotAllowed,
+    DomainError,
+    Forbidden,
+    StaleVersion,
+    ValidationFailed,
+)
 from backend.models import (
     Application,
     ApplicationEvent,
@@ -47,6 +55,7 @@ APPLICATION_SCOPE = scope.Scope(
 OPENERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
 # Who may see an applicant's full numbers: the staff who check and decide the case.
 PERSONAL_DATA_READERS = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
+STALE = "该申请已被他人更新,请刷新后重试"
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,17 @@ class Applicant:
     name: str
     id_number: str
     phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the applicant side fills in, and may correct while the case is theirs to
+    correct (`EDITABLE`). In an edit, a part left None stays as it is."""
+
+    region_code: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    household: households.Household | None = None
 
 
 def create(
@@ -69,58 +89,152 @@ def create(
 ) -> Application:
     if actor.role not in OPENERS:
         raise Forbidden("该角色不能提交申请")
-    village = _village_in_reach(session, actor, region_code)
     id_number = parse_id_number(applicant.id_number, "applicant.id_number").value
     cipher = current_cipher()
     id_index = cipher.blind_index(id_number)
     _check_applying_party(actor, id_index, on_behalf)
-    phone = normalise_phone(applicant.phone, "applicant.phone") if applicant.phone else None
-    members = _household_members(session, program, id_number, household)
+    if program == ApplicationType.DIBAO and household is None:
+        raise ValidationFailed.field("household", "低保申请需填写共同生活的家庭成员")
+    details = Details(region_code, applicant.name, applicant.phone or None, household)
     application = Application(
         type=program,
         status="draft",
-        region=village,
         owner_id=actor.id if actor.role == Role.CITIZEN else _resident_id(session, id_index),
-        applicant_name=clean_name(applicant.name, "applicant.name"),
         applicant_id_cipher=cipher.encrypt(id_number),
         applicant_id_index=id_index,
-        applicant_phone_cipher=cipher.encrypt(phone) if phone else None,
         on_behalf=on_behalf,
         submitted_by_id=actor.id,
-        area_type=household.area_type if household else None,
-        members=members,
+        **_checked_details(session, actor, program, id_number, details),
     )
     session.add(application)
     session.flush()
     application.number = f"{NUMBER_PREFIX[program]}{clock.today().year}{application.id:08d}"
-    session.add(
-        ApplicationEvent(
-            application=application,
-            action="create",
-            to_status="draft",
-            actor_id=actor.id,
-            actor_role=actor.role,
-        )
-    )
-    session.flush()
-    workflow.record_step(session, application, actor, "create", None, ip)
+    _put_on_timeline(session, application, actor, "create", None, ip)
     return application
+
+
+# 补正: the applicant side corrects its case before submitting it, or once it is returned.
+EDITABLE = frozenset({"draft", "returned"})
+# The parts of a case an edit may change, as its timeline entry names them.
+PART_LABELS = {
+    "region_code": "所在村(社区)",
+    "name": "申请人姓名",
+    "phone": "联系电话",
+    "household": "家庭成员及收入",
+}
+
+
+def edit(
+    session: Session,
+    actor: User,
+    application: Application,
+    version: int,
+    details: Details,
+    ip: str | None = None,
+) -> Application:
+    """Correct the case with the rules it was opened under; the whole household, when
+    given, replaces the old one. 409 when stale or no longer the applicant side's."""
+    if actor.role not in workflow.APPLICANT_SIDE:
+        raise Forbidden("只有申请人本人或代办员可以修改申请")
+    if version != application.version:
+        raise StaleVersion(STALE)
+    if application.status not in EDITABLE:
+        raise ActionNotAllowed("只有草稿或退回补正的申请可以修改")
+    changed = [label for part, label in PART_LABELS.items() if getattr(details, part) is not None]
+    if not changed:
+        raise ValidationFailed.field("_schema", "请填写要修改的内容")
+    applicant_id_number = current_cipher().decrypt(application.applicant_id_cipher)
+    values = _checked_details(
+        session, actor, application.type, applicant_id_number, details, application.id
+    )
+    if "members" in values:
+        for member in application.members:
+            session.delete(member)
+    for name, value in values.items():
+        setattr(application, name, value)
+    application.bump_version()
+    status = application.status
+    _put_on_timeline(session, application, actor, "edit", status, ip, "修改了" + "、".join(changed))
+    return application
+
+
+def allowed_actions(application: Application, user: User) -> list[str]:
+    """The workflow's steps open to `user`, and `edit` (PATCH) while they may correct it."""
+    actions = workflow.allowed_actions(application, user)
+    if user.role in workflow.APPLICANT_SIDE and application.status in EDITABLE:
+        actions.append("edit")
+    return actions
+
+
+def _checked_details(
+    session: Session,
+    actor: User,
+    program: ApplicationType,
+    applicant_id_number: str,
+    details: Details,
+    application_id: int | None = None,
+) -> dict[str, Any]:
+    """The case's column values for each part of `details` given, every rule checked
+    before anything is written: a refusal leaves the case as it was."""
+    values: dict[str, Any] = {}
+    if details.region_code is not None:
+        values["region"] = _village_in_reach(session, actor, details.region_code)
+    if details.name is not None:
+        values["applicant_name"] = clean_name(details.name, "applicant.name")
+    if details.phone is not None:
+        phone = normalise_phone(details.phone, "applicant.phone")
+        values["applicant_phone_cipher"] = current_cipher().encrypt(phone)
+    if details.household is not None:
+        values["area_type"] = details.household.area_type
+        values["members"] = _household_members(
+            session, program, applicant_id_number, details.household, application_id
+        )
+    return values
 
 
 def _household_members(
     session: Session,
     program: ApplicationType,
     applicant_id_number: str,
-    household: households.Household | None,
+    household: households.Household,
+    application_id: int | None,
 ) -> list[HouseholdMember]:
     """低保 is granted per household (按户施保); the elderly allowance per person."""
     if program != ApplicationType.DIBAO:
-        if household is not None:
-            raise ValidationFailed.field("household", "高龄津贴按个人申请,无需填写家庭成员")
-        return []
-    if household is None:
-        raise ValidationFailed.field("household", "低保申请需填写共同生活的家庭成员")
-    return households.build_members(session, applicant_id_number, household.members)
+        raise ValidationFailed.field("household", "高龄津贴按个人申请,无需填写家庭成员")
+    return households.build_members(
+        session, applicant_id_number, household.members, application_id=application_id
+    )
+
+
+def _put_on_timeline(
+    session: Session,
+    application: Application,
+    actor: User,
+    action: str,
+    before: str | None,
+    ip: str | None,
+    comment: str = "",
+) -> None:
+    """Record the step on the case's timeline and the audit log; the flush is where a
+    change another request committed meanwhile shows, as a stale version (409)."""
+    session.add(
+        ApplicationEvent(
+            application=application,
+            action=action,
+            from_status=before,
+            to_status=application.status,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            comment=comment,
+        )
+    )
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise StaleVersion(STALE) from None
+    workflow.record_step(session, application, actor, action, before, ip)
 
 
 def _village_in_reach(session: Session, actor: User, region_code: str) -> Region:
@@ -244,7 +358,7 @@ def queue_items(
     return [
         QueueItem(
             application=application,
-            allowed_actions=workflow.allowed_actions(application, user),
+            allowed_actions=allowed_actions(application, user),
             days_left=(
                 calendar.working_days_between(today, application.deadline)
                 if calendar and application.deadline

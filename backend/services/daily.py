@@ -21,6 +21,8 @@ DAILY_RULES: tuple[str, ...] = (
     "backend.services.marriage.booking:mark_past_no_shows",
     "backend.services.marriage.cooling_off:lapse",
     "backend.services.publicity:end_publicity",
+    "backend.services.rereview:open_due_rereviews",
+    "backend.services.rereview:end_gradual_exits",
     "backend.services.otp:purge_expired",
     "backend.services.audit:prune",
     "backend.services.idempotency:purge_expired",

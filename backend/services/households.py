@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +23,9 @@ from backend.services.crypto import current_cipher
 from backend.services.dibao import MAX_MEMBERS
 from backend.services.identity import clean_name, parse_id_number
 from backend.services.money import to_yuan
+
+if TYPE_CHECKING:
+    from backend.services.rereview import IncomeChange
 
 FIELD = "household.members"
 
@@ -61,7 +65,7 @@ def build_members(
         if id_number in seen:
             raise ValidationFailed.field(f"{where}.id_number", "同一家庭成员不能重复登记")
         seen[id_number] = position
-        _check_sources(member, where)
+        check_sources(member, where)
         rows.append(
             HouseholdMember(
                 name=clean_name(member.name, f"{where}.name"),
@@ -69,9 +73,7 @@ def build_members(
                 id_number_index=cipher.blind_index(id_number),
                 relation=member.relation,
                 monthly_income=member.monthly_income,
-                income_sources=[
-                    {"source": s.source, "amount": f"{s.amount:.2f}"} for s in member.income_sources
-                ],
+                income_sources=stored_sources(member.income_sources),
                 disabled=member.disabled,
                 able_to_work=member.able_to_work,
             )
@@ -81,11 +83,15 @@ def build_members(
     return rows
 
 
-def _check_sources(member: Member, where: str) -> None:
+def check_sources(member: Member | IncomeChange, where: str) -> None:
     if member.income_sources and sum(s.amount for s in member.income_sources) != (
         member.monthly_income
     ):
         raise ValidationFailed.field(f"{where}.income_sources", "各项收入之和应等于月收入")
+
+
+def stored_sources(sources: Sequence[IncomeSource]) -> list[dict[str, str]]:
+    return [{"source": s.source, "amount": f"{s.amount:.2f}"} for s in sources]
 
 
 def _check_applicant_is_a_member(

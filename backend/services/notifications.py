@@ -82,6 +82,36 @@ EVENTS: dict[str, Event] = {
     "case_county_reject": Event(
         "申请未获批准", "申请 {application_number} 未获批准,理由:{comment}。{appeal}"
     ),
+    # 动态管理: re-reviews and their outcomes.
+    "case_start_rereview": Event(
+        "低保复核", "低保 {application_number} 进入复核,乡镇(街道)将在 {deadline} 前完成。"
+    ),
+    "case_continue": Event(
+        "复核结果:继续保障",
+        "低保 {application_number} 经复核继续保障,每月 {monthly_amount} 元,"
+        "下次复核日期 {rereview_due_on}。",
+    ),
+    "case_adjust": Event(
+        "复核结果:调整保障金",
+        "低保 {application_number} 经复核,每月保障金调整为 {monthly_amount} 元,"
+        "自 {amount_from} 起发放;下次复核日期 {rereview_due_on}。",
+    ),
+    "case_gradual_exit": Event(
+        "复核结果:渐退",
+        "低保 {application_number} 经复核进入渐退期,每月 {monthly_amount} 元发放至 "
+        "{exit_month},之后停止保障。理由:{comment}。{appeal}",
+    ),
+    "case_terminate": Event(
+        "低保已终止",
+        "低保 {application_number} 已终止,保障金发放至 {exit_month}。理由:{comment}。{appeal}",
+    ),
+    "case_end_gradual_exit": Event(
+        "渐退期满", "低保 {application_number} 渐退期已满,保障金发放至 {exit_month},不再发放。"
+    ),
+    "circumstance_reported": Event(
+        "保障对象报告情况变化",
+        "低保 {application_number} 的家庭报告了{kind_label},已转入复核,请在 {deadline} 前完成。",
+    ),
     # 婚姻登记预约
     "ballot_won": Event(
         "摇号中签", "您参加的{office_name} {date} 结婚登记摇号已中签,已为您预约{period_label}。"

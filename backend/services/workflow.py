@@ -37,6 +37,7 @@ from backend.services import (
     notifications,
     regions,
     relatives,
+    rereview,
     workdays,
 )
 from backend.services.crypto import current_cipher, mask_id_number
@@ -47,8 +48,12 @@ FINAL_STATUSES = frozenset({"withdrawn", "rejected", "terminated"})
 APPLICANT_SIDE = frozenset({Role.CITIZEN, Role.AGENT})
 TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
 COUNTY = frozenset({Role.COUNTY_STAFF})
-SYSTEM = frozenset[Role]()  # taken by the daily rule alone, never offered to anyone
+# The daily rule (and what residents report) moves a case as the system; no user has
+# this role, so a row taken by the system alone is never offered to anyone.
 SYSTEM_ROLE = "system"
+SYSTEM = frozenset({SYSTEM_ROLE})
+# Decisions against the household: each states the way to appeal.
+APPEALABLE_STATUSES = frozenset({"rejected", "exiting", "terminated"})
 
 APPEAL_NOTICE = "如对决定不服,可在收到决定之日起60日内申请行政复议,或在6个月内提起行政诉讼。"
 
@@ -75,7 +80,7 @@ class Transition:
     action: str
     sources: frozenset[str]
     target: str | None  # None: the case stays where it is (a longer deadline)
-    roles: frozenset[Role]
+    roles: frozenset[str]  # user roles, and SYSTEM_ROLE for steps the system takes
     needs_comment: bool = False  # 补正, objections and refusals must say why
     data: str | None = None  # the name of the `data` the action carries (API schemas)
     fresh: bool = False  # a decision: the password entered again moments ago
@@ -192,13 +197,58 @@ def approve(step: Step) -> None:
         step.today,
     )
     application.monthly_amount = decision.monthly_amount
-    application.start_month = decision.start_month
+    application.start_month = application.amount_from = decision.start_month
     application.decision_reason = None
 
 
 def reject(step: Step) -> None:
     step.application.decision_reason = step.comment
     step.application.monthly_amount = None
+
+
+# 动态管理: the rules themselves are in `rereview`; these apply them to the case.
+
+
+def schedule_rereview(step: Step) -> None:
+    """Paid in full from now on: the next re-review falls due, no exit is pending."""
+    application = step.application
+    application.rereview_due_on = rereview.due_on(application, step.today)
+    application.exit_month = None
+
+
+def open_rereview(step: Step) -> None:
+    """复核: the township has the same working days as for a new case, and the queue
+    counts them down."""
+    step.application.deadline = workdays.load_calendar(step.session).add_working_days(
+        step.today, _setting("TOWNSHIP_REVIEW_WORKDAYS")
+    )
+
+
+def close_rereview(step: Step) -> None:
+    step.application.deadline = None
+
+
+def adjust_amount(step: Step) -> None:
+    rereview.adjust(step.session, step.application, step.data["members"], step.today)
+
+
+def start_gradual_exit(step: Step) -> None:
+    application = step.application
+    application.exit_month = rereview.exit_month(step.today, step.data["months"])
+    application.rereview_due_on = None
+    application.decision_reason = step.comment
+
+
+def terminate(step: Step) -> None:
+    application = step.application
+    application.exit_month = rereview.last_month_paid(application, step.today)
+    application.rereview_due_on = None
+    application.deadline = None
+    application.decision_reason = step.comment
+
+
+def end_gradual_exit(step: Step) -> None:
+    step.application.decision_reason = "渐退期满,停止保障"
 
 
 def _household_estimate(step: Step) -> dibao.Estimate:
@@ -272,7 +322,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "approved",
         COUNTY,
         fresh=True,
-        effects=(approve,),
+        effects=(approve, schedule_rereview),
     ),
     _t(
         "county_reject",
@@ -283,10 +333,54 @@ TRANSITIONS: tuple[Transition, ...] = (
         fresh=True,
         effects=(reject,),
     ),
+    # 动态管理: a re-review falls due (daily rule), staff open one, or a report does.
+    _t(
+        "start_rereview",
+        {"approved", "exiting"},
+        "under_rereview",
+        TOWNSHIP | SYSTEM,
+        effects=(open_rereview,),
+    ),
+    _t(
+        "continue",  # 维持
+        {"under_rereview"},
+        "approved",
+        TOWNSHIP | COUNTY,
+        effects=(close_rereview, schedule_rereview),
+    ),
+    _t(
+        "adjust",  # 调整保障金
+        {"under_rereview"},
+        "approved",
+        COUNTY,
+        data="adjustment",
+        fresh=True,
+        effects=(adjust_amount, close_rereview, schedule_rereview),
+    ),
+    _t(
+        "gradual_exit",  # 渐退
+        {"under_rereview"},
+        "exiting",
+        COUNTY,
+        needs_comment=True,
+        data="gradual_exit",
+        fresh=True,
+        effects=(close_rereview, start_gradual_exit),
+    ),
+    _t(
+        "terminate",  # 终止
+        {"approved", "under_rereview", "exiting"},
+        "terminated",
+        COUNTY,
+        needs_comment=True,
+        fresh=True,
+        effects=(terminate,),
+    ),
+    _t("end_gradual_exit", {"exiting"}, "terminated", SYSTEM, effects=(end_gradual_exit,)),
 )
 
 # What people may ask for; the system's own steps are not among them.
-ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if t.roles}))
+ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if t.roles - SYSTEM}))
 
 
 def transition_named(action: str) -> Transition | None:
@@ -329,14 +423,17 @@ def perform(
     return application
 
 
-def advance(session: Session, application: Application, action: str, today: date) -> None:
-    """A step the system takes by itself (the daily rule), not offered to anyone."""
+def advance(
+    session: Session, application: Application, action: str, today: date, comment: str = ""
+) -> None:
+    """A step the system takes (a daily rule, a resident's report), with `comment` on the
+    case's timeline."""
     transition = next(
         t
         for t in TRANSITIONS
-        if t.action == action and not t.roles and application.status in t.sources
+        if t.action == action and SYSTEM_ROLE in t.roles and application.status in t.sources
     )
-    _take(Step(session, application, None, "", {}, today), transition, ip=None)
+    _take(Step(session, application, None, comment, {}, today), transition, ip=None)
 
 
 def _take(step: Step, transition: Transition, ip: str | None) -> None:
@@ -397,6 +494,11 @@ def notice_data(application: Application, comment: str) -> dict[str, Any]:
         if application.monthly_amount is not None
         else "",
         "start_month": application.start_month or "",
+        "amount_from": application.amount_from or "",
+        "rereview_due_on": (
+            application.rereview_due_on.isoformat() if application.rereview_due_on else ""
+        ),
+        "exit_month": application.exit_month or "",
         "appeal": APPEAL_NOTICE,
     }
 

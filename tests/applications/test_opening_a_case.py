@@ -27,7 +27,7 @@ def test_an_agent_opens_a_draft_for_a_resident_of_their_village(client, login):
     assert case["status"] == "draft"
     assert case["version"] == 1
     assert case["number"].startswith("DB")
-    assert case["allowed_actions"] == ["submit", "withdraw"]
+    assert case["allowed_actions"] == ["submit", "withdraw", "edit"]
     assert case["applicant"] == {
         "name": "王秀英",
         "id_number": "110105********002X",
@@ -58,7 +58,7 @@ def test_a_resident_applies_for_themself_after_real_name_verification(client, ma
     _, headers = make_citizen(RESIDENT_ID)
     response = client.post("/api/v1/applications", json=case_body(on_behalf=False), headers=headers)
     assert response.status_code == 201
-    assert response.get_json()["allowed_actions"] == ["submit", "withdraw"]
+    assert response.get_json()["allowed_actions"] == ["submit", "withdraw", "edit"]
 
 
 def test_a_resident_without_real_name_verification_is_refused(client, make_citizen):

@@ -48,7 +48,7 @@ def test_a_resident_sees_the_case_an_agent_opened_for_them(open_case, client, ma
     _, headers = make_citizen(RESIDENT_ID)
     response = client.get(f"/api/v1/applications/{case['id']}", headers=headers)
     assert response.status_code == 200
-    assert response.get_json()["allowed_actions"] == ["submit", "withdraw"]
+    assert response.get_json()["allowed_actions"] == ["submit", "withdraw", "edit"]
 
 
 def test_an_unverified_resident_does_not_see_it_yet(open_case, client, make_citizen):

@@ -3,7 +3,13 @@
 import pytest
 
 from backend.services.notifications import EVENTS
-from backend.services.workflow import ACTIONS, TRANSITIONS, transition_named
+from backend.services.workflow import (
+    ACTIONS,
+    SYSTEM,
+    SYSTEM_ROLE,
+    TRANSITIONS,
+    transition_named,
+)
 
 
 def test_submit_then_accept(open_case, act):
@@ -96,9 +102,12 @@ def test_every_transition_leaves_its_sources_or_stays_put_by_design():
         assert transition.target is None or transition.target not in transition.sources
 
 
-def test_only_the_daily_rule_takes_a_transition_without_roles():
-    assert [t.action for t in TRANSITIONS if not t.roles] == ["end_publicity"]
-    assert "end_publicity" not in ACTIONS
+def test_steps_the_system_alone_takes_are_never_offered_to_anyone():
+    system_only = [t.action for t in TRANSITIONS if t.roles == SYSTEM]
+    assert system_only == ["end_publicity", "end_gradual_exit"]
+    assert not set(system_only) & set(ACTIONS)
+    taken_by_the_system = [t.action for t in TRANSITIONS if SYSTEM_ROLE in t.roles]
+    assert taken_by_the_system == ["end_publicity", "start_rereview", "end_gradual_exit"]
 
 
 def test_every_transition_has_a_notification_for_the_applicant_side():
@@ -106,7 +115,13 @@ def test_every_transition_has_a_notification_for_the_applicant_side():
 
 
 def test_decisions_need_a_fresh_token_and_nothing_else_does():
-    assert {t.action for t in TRANSITIONS if t.fresh} == {"county_approve", "county_reject"}
+    assert {t.action for t in TRANSITIONS if t.fresh} == {
+        "county_approve",
+        "county_reject",
+        "adjust",
+        "gradual_exit",
+        "terminate",
+    }
 
 
 def test_rows_of_one_action_agree_on_the_data_it_carries_and_on_freshness():

@@ -1,6 +1,6 @@
 """A 低保 case driven step by step through the API, as the county's staff work it."""
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
@@ -19,19 +19,23 @@ INVESTIGATION = {
     "visited_on": "2026-01-05",
     "findings": "家中无劳动力,收入来源为零工,住房简陋。",
 }
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
 def open_household(client, login):
-    """open_household("0", "300", "500") -> a draft case agent0101 opened for the household."""
+    """open_household("0", "300", "500") -> a draft case agent0101 opened for the household
+    (`household_body`: the whole household instead, e.g. with a member able to work)."""
 
-    def open_household(*incomes: str, area_type: str = "urban", id_number: str = RESIDENT_ID):
+    def open_household(
+        *incomes: str, area_type: str = "urban", id_number: str = RESIDENT_ID, household_body=None
+    ):
         body = {
             "type": "dibao",
             "region_code": VILLAGE,
             "applicant": {"name": "王秀英", "id_number": id_number},
             "on_behalf": True,
-            "household": household(id_number, *incomes, area_type=area_type),
+            "household": household_body or household(id_number, *incomes, area_type=area_type),
         }
         response = client.post("/api/v1/applications", json=body, headers=login("agent0101"))
         assert response.status_code == 201, response.get_json()
@@ -83,22 +87,34 @@ def visited(day: date) -> dict:
 
 
 @pytest.fixture
-def case_at(open_household, step):
-    """case_at("publicizing", "0", "300", "500") -> the case JSON once it stands there."""
-    from backend.services import clock
+def case_at(open_household, step, client, login):
+    """case_at("approved", "0", "300", "500") -> the case JSON once it stands there."""
+    from backend.services import clock, publicity
+
+    def end_publicity(case):
+        publicity.end_publicity(db.session, date.fromisoformat(case["publicity_ends_on"]) + DAY)
+        db.session.commit()
+        return client.get(f"/api/v1/applications/{case['id']}", headers=login("county01"))
 
     path = [
-        ("submitted", "agent0101", "submit", {}),
-        ("accepted", "town01", "accept", {}),
-        ("investigated", "town01", "record_investigation", {"data": visited(clock.today())}),
-        ("publicizing", "town01", "township_approve", {}),
+        ("submitted", lambda case: step(case, "agent0101", "submit")),
+        ("accepted", lambda case: step(case, "town01", "accept")),
+        (
+            "investigated",
+            lambda case: step(case, "town01", "record_investigation", data=visited(clock.today())),
+        ),
+        ("publicizing", lambda case: step(case, "town01", "township_approve")),
+        ("pending_confirmation", end_publicity),
+        ("approved", lambda case: step(case, "county01", "county_approve", fresh=True)),
     ]
 
-    def case_at(status: str, *incomes: str, id_number: str = RESIDENT_ID):
-        case = open_household(*(incomes or ("0", "300", "500")), id_number=id_number)
+    def case_at(status: str, *incomes: str, id_number: str = RESIDENT_ID, household_body=None):
+        case = open_household(
+            *(incomes or ("0", "300", "500")), id_number=id_number, household_body=household_body
+        )
         accept_every_material(case["id"])
-        for reached, username, action, extra in path:
-            response = step(case, username, action, **extra)
+        for reached, take in path:
+            response = take(case)
             assert response.status_code == 200, response.get_json()
             case = response.get_json()
             if reached == status:
