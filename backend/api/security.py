@@ -14,11 +14,10 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask
+from flask import Flask, g
 from flask_jwt_extended import current_user as jwt_current_user
 from flask_jwt_extended import verify_jwt_in_request
 from redis.exceptions import RedisError
-from sqlalchemy import select
 
 from backend.errors import Forbidden, error_response
 from backend.extensions import db, jwt
@@ -52,13 +51,15 @@ def auth_required(*roles: Role, fresh: bool = False, refresh: bool = False) -> C
     return decorator
 
 
+def _check_revoked(_header: dict, payload: dict) -> bool:
+    """Asked first: the same query finds the token's account for `_load_user`."""
+    g.token_bearer = tokens.bearer(db.session, payload)
+    return g.token_bearer.revoked
+
+
 def _load_user(_header: dict, payload: dict) -> User | None:
     """None (→ 401) when the account is gone, disabled, or its tokens were voided."""
-    try:
-        user_id = int(payload["sub"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    user = db.session.scalar(select(User).where(User.id == user_id))
+    user = g.token_bearer.user
     if user is None or not user.is_active:
         return None
     if payload.get("iat", 0) < int(user.tokens_valid_after.timestamp()):
@@ -79,7 +80,7 @@ def _redis_down(_error: RedisError):
 
 def init_app(app: Flask) -> None:
     jwt.user_lookup_loader(_load_user)
-    jwt.token_in_blocklist_loader(lambda _header, payload: tokens.is_revoked(db.session, payload))
+    jwt.token_in_blocklist_loader(_check_revoked)
     jwt.user_identity_loader(lambda user: str(user.id))
     jwt.additional_claims_loader(lambda user: {"role": user.role})
     jwt.unauthorized_loader(lambda _reason: _unauthorized())

@@ -15,9 +15,9 @@ from backend.models.attachment import Attachment, AttachmentStatus, ReviewStatus
 from backend.services import clock
 from backend.services.users import find_by_username
 
-# The token check, the caller and their region, the page, its materials, the relatives
+# The token with its caller and their region, the page, its materials, the relatives
 # register, the calendar.
-MAX_STATEMENTS = 7
+MAX_STATEMENTS = 5
 
 
 def resident_id(serial: int) -> str:
