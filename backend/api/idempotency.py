@@ -30,6 +30,7 @@ from flask import Response, current_app, make_response, request
 from flask_jwt_extended import get_current_user
 from werkzeug.datastructures import FileStorage
 
+from backend.database import commit_keeping_loaded
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.services import idempotency
@@ -63,7 +64,7 @@ def _claim(scope: str, key: str) -> idempotency.Replay | None:
     except Exception:
         db.session.rollback()
         raise
-    db.session.commit()
+    commit_keeping_loaded(db.session())
     return replay
 
 
@@ -76,7 +77,7 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, scope: str, key: str) -
     if 200 <= response.status_code < 300:
         body = response.get_data(as_text=True)
         idempotency.complete(db.session, scope, key, response.status_code, body)
-        db.session.commit()
+        commit_keeping_loaded(db.session())
     else:
         _release(scope, key)
     return response
@@ -135,4 +136,4 @@ def _replayed(replay: idempotency.Replay) -> Response:
 def _release(scope: str, key: str) -> None:
     db.session.rollback()  # the failed work is not kept either
     idempotency.release(db.session, scope, key)
-    db.session.commit()
+    commit_keeping_loaded(db.session())
