@@ -16,6 +16,7 @@ from backend.api.household_schemas import HouseholdInSchema, HouseholdOutSchema
 from backend.api.idempotency import idempotent
 from backend.api.pagination import MAX_LIMIT, PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
+from backend.database import commit_keeping_loaded
 from backend.extensions import db
 from backend.models import Application, ApplicationType, Role
 from backend.services import applications, attachments, clock, relatives, workdays, workflow
@@ -260,7 +261,7 @@ def create_application(body):
         household=body["household"],
         ip=request.remote_addr,
     )
-    db.session.commit()
+    commit_keeping_loaded(db.session())  # the new case is answered from memory
     return application
 
 

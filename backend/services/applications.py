@@ -105,6 +105,9 @@ def create(
         on_behalf=on_behalf,
         submitted_by_id=actor.id,
         **_checked_details(session, actor, program, id_number, details),
+        # Known to be empty: the new case is answered without asking the database.
+        events=[],
+        investigations=[],
     )
     session.add(application)
     session.flush()

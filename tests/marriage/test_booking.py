@@ -192,6 +192,16 @@ def test_a_full_slot_answers_slot_full(client, login, make_slot, soon):
     assert db.session.get(Slot, slot.id).booked == 1
 
 
+def test_a_full_slot_is_refused_before_the_couple_is_checked(client, login, make_slot, soon):
+    """In a rush nearly every attempt meets a full slot: it is told so at once."""
+    slot = make_slot(soon, capacity=1)
+    headers = login("registrar01")
+    client.post(URL, json=booking_body(slot.id, *couple(soon, 1)), headers=headers)
+    too_young = couple(soon, 2, man_age=18)
+    refused = client.post(URL, json=booking_body(slot.id, *too_young), headers=headers)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "slot_full")
+
+
 def test_booking_opens_at_release_time_on_the_first_day_of_the_window(office, make_slot):
     day = clock.today() + timedelta(days=40)
     make_slot(day)

@@ -36,6 +36,7 @@ from backend.services.marriage import (
     slots,
     waitlist,
 )
+from backend.services.marriage.errors import SlotFull
 
 
 def book(
@@ -50,6 +51,10 @@ def book(
     now: datetime,
 ) -> Appointment:
     slot = rules.slot_for_booking(session, booker, slot_id)
+    if slot.remaining <= 0:
+        # Early, and only a courtesy: in a rush most attempts end here, before any
+        # other work. The place itself is taken by `slots.take_place` alone.
+        raise SlotFull()
     people = parties.parse_couple(service, party_a, party_b, slot.day, clock.shanghai_date(now))
     rules.check_booker(booker, people[0], on_behalf)
     rules.check_window(slot.office, slot.day, now)
