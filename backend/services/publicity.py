@@ -28,9 +28,7 @@ def end_publicity(session: Session, day: date) -> dict[str, Any]:
         .where(Application.status == "publicizing", Application.publicity_ends_on < day)
         .order_by(Application.id)
     ).all()
-    for application in due:
-        workflow.advance(session, application, "end_publicity", day)
-    return {"moved": len(due)}
+    return {"moved": workflow.advance_each(session, due, "end_publicity", day)}
 
 
 def notices(session: Session, region_code: str) -> Select:

@@ -151,9 +151,7 @@ def open_due_rereviews(session: Session, day: date) -> dict[str, Any]:
         .where(Application.status == "approved", Application.rereview_due_on <= day)
         .order_by(Application.id)
     ).all()
-    for application in due:
-        workflow.advance(session, application, "start_rereview", day, comment="复核到期")
-    return {"opened": len(due)}
+    return {"opened": workflow.advance_each(session, due, "start_rereview", day, "复核到期")}
 
 
 def end_gradual_exits(session: Session, day: date) -> dict[str, Any]:
@@ -166,9 +164,7 @@ def end_gradual_exits(session: Session, day: date) -> dict[str, Any]:
         .where(Application.status == "exiting", Application.exit_month < month_of(day))
         .order_by(Application.id)
     ).all()
-    for application in ended:
-        workflow.advance(session, application, "end_gradual_exit", day)
-    return {"ended": len(ended)}
+    return {"ended": workflow.advance_each(session, ended, "end_gradual_exit", day)}
 
 
 # ---- changes the household reports ----------------------------------------------------

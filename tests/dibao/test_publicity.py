@@ -4,10 +4,12 @@ daily rule hands it to the county once the period is over."""
 
 from datetime import timedelta
 
+from sqlalchemy import update
+
 from backend.extensions import db
 from backend.models import Application
 from backend.models.attachment import Attachment, ReviewStatus
-from backend.services import clock, daily, publicity
+from backend.services import clock, daily, publicity, workflow
 from tests.dibao.conftest import visited
 
 
@@ -143,3 +145,22 @@ def test_the_public_notice_needs_a_valid_region_code(client, demo):
         response = client.get(f"/api/v1/public/notices{query}")
         assert response.status_code == status
     assert "region_code" in client.get("/api/v1/public/notices").get_json()["error"]["details"]
+
+
+def test_a_case_staff_change_at_the_same_moment_is_left_and_the_others_still_move(case_at):
+    busy, quiet = (
+        case_at("publicizing", "0", id_number=resident)
+        for resident in ("11010519491231002X", "440524188001010014")
+    )
+    due = [db.session.get(Application, case["id"]) for case in (busy, quiet)]
+    with db.engine.begin() as staff:  # another request commits first
+        staff.execute(
+            update(Application)
+            .where(Application.id == busy["id"])
+            .values(version=busy["version"] + 1)
+        )
+    later = clock.today() + timedelta(days=8)
+    assert workflow.advance_each(db.session, due, "end_publicity", later) == 1
+    db.session.commit()
+    assert (_status(busy["id"]), _status(quiet["id"])) == ("publicizing", "pending_confirmation")
+    assert publicity.end_publicity(db.session, later) == {"moved": 1}  # the next run
