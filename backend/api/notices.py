@@ -26,7 +26,7 @@ class NoticeArgsSchema(PageArgsSchema):
 class NoticeSchema(Schema):
     name = fields.Function(lambda a: mask_name(a.applicant_name))
     village = fields.Function(lambda a: a.region.name)
-    status = fields.String()
+    status = fields.Function(publicity.notice_status)
     monthly_amount = Money()
     publicity_ends_on = fields.Date(allow_none=True)
     start_month = fields.String(allow_none=True)

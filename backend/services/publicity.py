@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, joinedload
 from backend.models import Application, Region
 from backend.services import regions, workflow
 
-# Shown on the public notice: in publicity now, and the households granted.
-ON_NOTICE = ("publicizing", "approved")
+# Shown on the public notice: in publicity now, and the households granted (paid).
+ON_NOTICE = frozenset({"publicizing"}) | workflow.PAID_STATUSES
 
 
 def end_publicity(session: Session, day: date) -> dict[str, Any]:
@@ -29,6 +29,12 @@ def end_publicity(session: Session, day: date) -> dict[str, Any]:
         .order_by(Application.id)
     ).all()
     return {"moved": workflow.advance_each(session, due, "end_publicity", day)}
+
+
+def notice_status(application: Application) -> str:
+    """What the public may know: in publicity, or granted; a re-review under way or a
+    gradual exit is the household's own business."""
+    return "publicizing" if application.status == "publicizing" else "approved"
 
 
 def notices(session: Session, region_code: str) -> Select:

@@ -1,4 +1,4 @@
-"""抽查: the county draws at least 10 % of a township's approved cases at random, with a
+"""抽查: the county draws at least 10 % of a township's paid cases (保障中) at random, with a
 recorded seed so the draw can be repeated and shown to be fair, and records what each
 re-visit found.
 """
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from backend.errors import NotFound, ValidationFailed
 from backend.models import Application, Region, RegionLevel, User
 from backend.models.spot_check import SpotCheck, SpotCheckCase
-from backend.services import clock, regions
+from backend.services import clock, regions, workflow
 
 MIN_RATIO = Decimal("0.10")
 
@@ -42,10 +42,10 @@ def draw(
         raise ValidationFailed.field("township_code", "只能抽查本县的乡镇(街道)")
     if not MIN_RATIO <= ratio <= 1:
         raise ValidationFailed.field("ratio", "抽查比例应在 0.10 到 1 之间")
-    approved = list(
+    paid = list(
         session.scalars(
             select(Application.id).where(
-                Application.status == "approved",
+                Application.status.in_(workflow.PAID_STATUSES),
                 Application.region_id.in_(
                     select(Region.id).where(regions.subtree_condition(township))
                 ),
@@ -53,14 +53,14 @@ def draw(
         )
     )
     seed = seed or secrets.token_hex(8)
-    size = math.ceil(len(approved) * ratio)
+    size = math.ceil(len(paid) * ratio)
     check = SpotCheck(
         township_id=township.id,
         ratio=ratio,
         seed=seed,
-        population=len(approved),
+        population=len(paid),
         drawn_by_id=staff.id,
-        cases=[SpotCheckCase(application_id=i) for i in draw_order(seed, approved, size)],
+        cases=[SpotCheckCase(application_id=i) for i in draw_order(seed, paid, size)],
     )
     session.add(check)
     session.flush()

@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 # A case in one of these is over: nothing more happens to it.
 FINAL_STATUSES = frozenset({"withdrawn", "rejected", "terminated"})
+# 保障中: the household is paid, whether or not a re-review or a gradual exit is under way.
+PAID_STATUSES = frozenset({"approved", "under_rereview", "exiting"})
 APPLICANT_SIDE = frozenset({Role.CITIZEN, Role.AGENT})
 TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
 COUNTY = frozenset({Role.COUNTY_STAFF})

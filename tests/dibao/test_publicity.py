@@ -136,6 +136,13 @@ def test_the_public_notice_keeps_to_the_region_and_leaves_out_cases_not_yet_appr
     assert client.get(notices + "990102000000").get_json()["items"] == []
 
 
+def test_a_household_under_rereview_stays_on_the_notice_as_granted(client, case_at, step):
+    case = case_at("approved")
+    assert step(case, "town01", "start_rereview").status_code == 200
+    [notice] = client.get("/api/v1/public/notices?region_code=990101001000").get_json()["items"]
+    assert notice["status"] == "approved"
+
+
 def test_the_public_notice_needs_a_valid_region_code(client, demo):
     for query, status in (
         ("", 422),

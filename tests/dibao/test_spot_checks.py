@@ -9,17 +9,22 @@ from backend.services.spot_checks import draw_order
 CHENGGUAN = "990101000000"
 
 
+# Paid, however far a re-review or a gradual exit has gone; and not (yet, any more) paid.
+PAID = ("approved", "under_rereview", "exiting")
+UNPAID = ("pending_confirmation", "terminated")
+
+
 @pytest.fixture
 def approved_cases(open_case):
-    """Twelve approved cases in 城关镇 and two in 河口乡."""
+    """Twelve paid cases in 城关镇, two in 河口乡, and two unpaid in 城关镇."""
     ids = []
-    for serial in range(14):
-        agent = "agent0101" if serial < 12 else "agent0201"
+    for serial, status in enumerate(PAID * 4 + PAID[:2] + UNPAID):
+        agent = "agent0101" if serial < 12 or serial >= 14 else "agent0201"
         case = open_case(agent, id_number=resident(serial), program="elderly_allowance")
-        db.session.get(Application, case["id"]).status = "approved"
+        db.session.get(Application, case["id"]).status = status
         ids.append(case["id"])
     db.session.commit()
-    return ids[:12], ids[12:]
+    return ids[:12], ids[12:14]
 
 
 def resident(serial: int) -> str:
@@ -34,7 +39,7 @@ def draw(client, login, **changes):
     return client.post("/api/v1/spot-checks", json=body, headers=login("county01"))
 
 
-def test_a_tenth_of_twelve_approved_cases_rounds_up_to_two(client, login, approved_cases):
+def test_a_tenth_of_twelve_paid_cases_rounds_up_to_two(client, login, approved_cases):
     chengguan, _ = approved_cases
     check = draw(client, login, seed="2026-11").get_json()
     sampled = [case["application_id"] for case in check["cases"]]
