@@ -1,4 +1,11 @@
-"""Small builders of request bodies shared by several test packages."""
+"""Small builders of request bodies and rows shared by several test packages."""
+
+from uuid import uuid4
+
+from backend.extensions import db
+from backend.models.attachment import Attachment, AttachmentStatus, ReviewStatus
+from backend.services import clock
+from backend.services.users import find_by_username
 
 
 def household(applicant_id_number: str, *incomes: str, area_type: str = "urban") -> dict:
@@ -31,3 +38,26 @@ def member_id_number(serial: int) -> str:
 
     body = f"37010120100101{serial:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def file_material(
+    case_id: int,
+    kind: str,
+    review_status: str = ReviewStatus.ACCEPTED,
+    superseded: bool = False,
+) -> None:
+    """A processed material of the case, uploaded by the village's agent and reviewed as
+    `review_status` (the pipeline and the review are tested in tests/attachments)."""
+    db.session.add(
+        Attachment(
+            application_id=case_id,
+            kind=kind,
+            uploaded_by_id=find_by_username(db.session, "agent0101").id,
+            original_name=f"{kind}.jpg",
+            storage_key=uuid4().hex,
+            size=1024,
+            status=AttachmentStatus.READY,
+            review_status=review_status,
+            superseded_at=clock.now() if superseded else None,
+        )
+    )

@@ -4,16 +4,15 @@ rows it holds: no row loads its village, materials or anything else on its own."
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from uuid import uuid4
 
 from sqlalchemy import event
 from stdnum.cn import ric
 
 from backend.extensions import db
 from backend.models import Application
-from backend.models.attachment import Attachment, AttachmentStatus, ReviewStatus
+from backend.models.attachment import ReviewStatus
 from backend.services import clock
-from backend.services.users import find_by_username
+from tests.factories import file_material
 
 # The token with its caller and their region, the page, its materials, the relatives
 # register, the calendar.
@@ -39,23 +38,6 @@ def counting_statements() -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", record)
 
 
-def file_a_material(case_id: int, kind: str, review_status: str, superseded: bool = False):
-    agent = find_by_username(db.session, "agent0101")
-    db.session.add(
-        Attachment(
-            application_id=case_id,
-            kind=kind,
-            uploaded_by_id=agent.id,
-            original_name=f"{kind}.jpg",
-            storage_key=uuid4().hex,
-            size=1024,
-            status=AttachmentStatus.READY,
-            review_status=review_status,
-            superseded_at=clock.now() if superseded else None,
-        )
-    )
-
-
 def list_page(client, login) -> tuple[list[dict], list[str]]:
     headers = login("county01")
     with counting_statements() as statements:
@@ -75,9 +57,9 @@ def test_a_page_of_twenty_takes_as_few_statements_as_a_page_of_one(open_case, cl
         program = "dibao" if serial % 3 else "elderly_allowance"
         case = open_case(agent, id_number=resident_id(serial), program=program)
         db.session.get(Application, case["id"]).deadline = clock.today() + timedelta(days=serial)
-        file_a_material(case["id"], "id_card", ReviewStatus.ACCEPTED)
-        file_a_material(case["id"], "hukou", ReviewStatus.UNREVIEWED)
-        file_a_material(case["id"], "hukou", ReviewStatus.ACCEPTED, superseded=True)
+        file_material(case["id"], "id_card", ReviewStatus.ACCEPTED)
+        file_material(case["id"], "hukou", ReviewStatus.UNREVIEWED)
+        file_material(case["id"], "hukou", ReviewStatus.ACCEPTED, superseded=True)
     db.session.commit()
     db.session.expire_all()
     items, twenty_rows = list_page(client, login)

@@ -1,16 +1,13 @@
 """A 低保 case driven step by step through the API, as the county's staff work it."""
 
 from datetime import date, timedelta
-from uuid import uuid4
 
 import pytest
 
 from backend.extensions import db
 from backend.models import Application
-from backend.models.attachment import Attachment, AttachmentStatus, ReviewStatus
 from backend.services import attachments
-from backend.services.users import find_by_username
-from tests.factories import household
+from tests.factories import file_material, household
 
 RESIDENT_ID = "11010519491231002X"
 VILLAGE = "990101001000"
@@ -64,21 +61,8 @@ def step(client, login):
 def accept_every_material(case_id: int) -> None:
     """Staff have accepted every required material (the review itself is tested in
     tests/attachments; here it is only the precondition)."""
-    application = db.session.get(Application, case_id)
-    agent = find_by_username(db.session, "agent0101")
-    for kind in attachments.required_kinds(application):
-        db.session.add(
-            Attachment(
-                application_id=case_id,
-                kind=kind,
-                uploaded_by_id=agent.id,
-                original_name=f"{kind}.jpg",
-                storage_key=uuid4().hex,
-                size=1024,
-                status=AttachmentStatus.READY,
-                review_status=ReviewStatus.ACCEPTED,
-            )
-        )
+    for kind in attachments.required_kinds(db.session.get(Application, case_id)):
+        file_material(case_id, kind)
     db.session.commit()
 
 
