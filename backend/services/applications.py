@@ -9,18 +9,15 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from backend.errors import (
     ActionNotAllowed,
     DomainError,
     Forbidden,
-    StaleVersion,
     ValidationFailed,
 )
 from backend.models import (
     Application,
-    ApplicationEvent,
     ApplicationType,
     HouseholdMember,
     Region,
@@ -55,7 +52,6 @@ APPLICATION_SCOPE = scope.Scope(
 OPENERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
 # Who may see an applicant's full numbers: the staff who check and decide the case.
 PERSONAL_DATA_READERS = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
-STALE = "该申请已被他人更新,请刷新后重试"
 
 
 @dataclass(frozen=True)
@@ -112,7 +108,7 @@ def create(
     session.add(application)
     session.flush()
     application.number = f"{NUMBER_PREFIX[program]}{clock.today().year}{application.id:08d}"
-    _put_on_timeline(session, application, actor, "create", None, ip)
+    workflow.put_on_timeline(session, application, actor, "create", None, "", ip)
     return application
 
 
@@ -139,8 +135,7 @@ def edit(
     given, replaces the old one. 409 when stale or no longer the applicant side's."""
     if actor.role not in workflow.APPLICANT_SIDE:
         raise Forbidden("只有申请人本人或代办员可以修改申请")
-    if version != application.version:
-        raise StaleVersion(STALE)
+    workflow.check_version(application, version)
     if application.status not in EDITABLE:
         raise ActionNotAllowed("只有草稿或退回补正的申请可以修改")
     changed = [label for part, label in PART_LABELS.items() if getattr(details, part) is not None]
@@ -157,7 +152,8 @@ def edit(
         setattr(application, name, value)
     application.bump_version()
     status = application.status
-    _put_on_timeline(session, application, actor, "edit", status, ip, "修改了" + "、".join(changed))
+    summary = "修改了" + "、".join(changed)
+    workflow.put_on_timeline(session, application, actor, "edit", status, summary, ip)
     return application
 
 
@@ -208,36 +204,6 @@ def _household_members(
     return households.build_members(
         session, applicant_id_number, household.members, application_id=application_id
     )
-
-
-def _put_on_timeline(
-    session: Session,
-    application: Application,
-    actor: User,
-    action: str,
-    before: str | None,
-    ip: str | None,
-    comment: str = "",
-) -> None:
-    """Record the step on the case's timeline and the audit log; the flush is where a
-    change another request committed meanwhile shows, as a stale version (409)."""
-    session.add(
-        ApplicationEvent(
-            application=application,
-            action=action,
-            from_status=before,
-            to_status=application.status,
-            actor_id=actor.id,
-            actor_role=actor.role,
-            comment=comment,
-        )
-    )
-    try:
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise StaleVersion(STALE) from None
-    workflow.record_step(session, application, actor, action, before, ip)
 
 
 def _village_in_reach(session: Session, actor: User, region_code: str) -> Region:

@@ -61,6 +61,7 @@ SYSTEM = frozenset({SYSTEM_ROLE})
 # Decisions against the household: each states the way to appeal.
 APPEALABLE_STATUSES = frozenset({"rejected", "exiting", "terminated"})
 
+STALE = "该申请已被他人更新,请刷新后重试"
 APPEAL_NOTICE = "如对决定不服,可在收到决定之日起60日内申请行政复议,或在6个月内提起行政诉讼。"
 
 
@@ -422,8 +423,7 @@ def perform(
     today: date | None = None,
 ) -> Application:
     """Take `action` on the case as `user`; 409 when stale or not allowed now."""
-    if version != application.version:
-        raise StaleVersion("该申请已被他人更新,请刷新后重试")
+    check_version(application, version)
     transition = _transition(application, action, user)
     if transition.needs_comment and not comment.strip():
         raise ValidationFailed.field("comment", "请填写原因或需要补正的内容")
@@ -479,27 +479,49 @@ def _take(step: Step, transition: Transition, ip: str | None) -> None:
     for effect in transition.effects:
         effect(step)
     before = application.status
-    target = transition.target or before
+    application.status = transition.target or before
+    application.bump_version()
+    put_on_timeline(session, application, step.actor, transition.action, before, step.comment, ip)
+    _tell_applicant_side(session, application, transition.action, step.comment)
+
+
+def check_version(application: Application, version: int) -> None:
+    """The version the client read: another's change since then is a 409, never overwritten."""
+    if version != application.version:
+        raise StaleVersion(STALE)
+
+
+def put_on_timeline(
+    session: Session,
+    application: Application,
+    actor: User | None,
+    action: str,
+    before: str | None,
+    comment: str,
+    ip: str | None,
+) -> None:
+    """Record a step of the case on its timeline and the audit log.
+
+    The flush is where a change another request committed meanwhile shows, as a stale
+    version (409); the caller rolls back (the request's error handler, a batch, a
+    savepoint).
+    """
     session.add(
         ApplicationEvent(
             application=application,
-            action=transition.action,
+            action=action,
             from_status=before,
-            to_status=target,
-            actor_id=step.actor.id if step.actor else None,
-            actor_role=step.actor.role if step.actor else SYSTEM_ROLE,
-            comment=step.comment,
+            to_status=application.status,
+            actor_id=actor.id if actor else None,
+            actor_role=actor.role if actor else SYSTEM_ROLE,
+            comment=comment,
         )
     )
-    application.status = target
-    application.bump_version()
     try:
         session.flush()
     except StaleDataError:
-        # The caller rolls back: the request's error handler, a batch, a savepoint.
-        raise StaleVersion("该申请已被他人更新,请刷新后重试") from None
-    record_step(session, application, step.actor, transition.action, before, ip)
-    _tell_applicant_side(session, application, transition.action, step.comment)
+        raise StaleVersion(STALE) from None
+    record_step(session, application, actor, action, before, ip)
 
 
 def _tell_applicant_side(

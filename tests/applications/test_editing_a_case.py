@@ -180,6 +180,7 @@ def test_an_edit_racing_another_change_is_stale_and_writes_nothing(open_case, cl
         applications.edit(
             db.session, agent, application, 1, applications.Details(phone="13712345678")
         )
+    db.session.rollback()  # as the request's error handler does
     current = fetch(client, case, login("agent0101"))
     assert (current["version"], current["applicant"]["phone"]) == (2, None)
     assert [event["action"] for event in current["timeline"]] == ["create"]
