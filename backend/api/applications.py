@@ -14,7 +14,7 @@ from backend.api.attachments import AttachmentSchema
 from backend.api.fields import REGION_CODE, IsoDate, Money, StrictInteger, Text, one_of
 from backend.api.household_schemas import HouseholdInSchema, HouseholdOutSchema
 from backend.api.idempotency import idempotent
-from backend.api.pagination import MAX_LIMIT, PageArgsSchema, page_schema, paginate
+from backend.api.pagination import MAX_LIMIT, PageArgsSchema, page_schema, paginate_in_parts
 from backend.api.security import auth_required, current_user
 from backend.database import commit_keeping_loaded
 from backend.extensions import db
@@ -270,6 +270,8 @@ def create_application(body):
 @blp.arguments(QueueArgsSchema, location="query")
 @blp.response(200, page_schema(ApplicationSummarySchema))
 def list_applications(args):
+    """The caller's queue: first the cases with a running deadline, the nearest (the most
+    overdue) at the top; then the rest, newest first."""
     user = current_user()
     filters = applications.QueueFilter(
         status=args["status"],
@@ -278,7 +280,7 @@ def list_applications(args):
         overdue=args["overdue"],
     )
     query = applications.queue(db.session, user, filters)
-    page = paginate(db.session, query, [Application.id], args, descending=True)
+    page = paginate_in_parts(db.session, query, applications.QUEUE_ORDER, args)
     return {**page, "items": applications.queue_items(db.session, user, page["items"])}
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, tuple_
+from sqlalchemy import ColumnElement, Select, tuple_
 from sqlalchemy.orm import Session
 
 from backend.api.fields import StrictInteger
@@ -34,15 +34,19 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, width: int) -> list[Any]:
+def decode_cursor(cursor: str) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed.field("cursor", "分页游标无效") from None
-    if not isinstance(values, list) or len(values) != width:
-        raise ValidationFailed.field("cursor", "分页游标无效")
+        raise _bad_cursor() from None
+    if not isinstance(values, list):
+        raise _bad_cursor()
     return values
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed.field("cursor", "分页游标无效")
 
 
 def _coerce(column, value: Any) -> Any:
@@ -52,7 +56,20 @@ def _coerce(column, value: Any) -> Any:
             return kind.fromisoformat(value)
         return kind(value)
     except (TypeError, ValueError, ArithmeticError):
-        raise ValidationFailed.field("cursor", "分页游标无效") from None
+        raise _bad_cursor() from None
+
+
+def _after(query: Select, order: Sequence, after: Sequence[Any], descending: bool) -> Select:
+    """The rows of `query` past the cursor's position, in its order."""
+    if len(after) != len(order):
+        raise _bad_cursor()
+    key = tuple_(*order)
+    values = tuple_(*[_coerce(col, v) for col, v in zip(order, after, strict=True)])
+    return query.where(key < values if descending else key > values)
+
+
+def _ordered(query: Select, order: Sequence, descending: bool) -> Select:
+    return query.order_by(*[col.desc() if descending else col.asc() for col in order])
 
 
 def paginate(
@@ -61,18 +78,54 @@ def paginate(
     """Page `query` ordered by the columns in `order` (the last one unique, e.g. id)."""
     limit, cursor = args["limit"], args.get("cursor")
     if cursor:
-        after = decode_cursor(cursor, len(order))
-        key = tuple_(*order)
-        values = tuple_(*[_coerce(col, v) for col, v in zip(order, after, strict=True)])
-        query = query.where(key < values if descending else key > values)
-    query = query.order_by(*[col.desc() if descending else col.asc() for col in order])
-    rows = list(session.scalars(query.limit(limit + 1)))
+        query = _after(query, order, decode_cursor(cursor), descending)
+    rows = list(session.scalars(_ordered(query, order, descending).limit(limit + 1)))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([getattr(last, col.key) for col in order])
+        next_cursor = encode_cursor([getattr(rows[-1], col.key) for col in order])
     return {"items": rows, "next_cursor": next_cursor}
+
+
+# One part of a list in an order of its own: (which rows, ordered by, descending?).
+Part = tuple[ColumnElement[bool], Sequence, bool]
+
+
+def paginate_in_parts(
+    session: Session, query: Select, parts: Sequence[Part], args: dict
+) -> dict[str, Any]:
+    """Page `query` through `parts` one after another, each keyset-ordered by its own
+    columns (the last one unique); the cursor names the part a page stopped in.
+
+    A page that crosses from one part into the next costs one more query; every other
+    page is one keyset read, as with `paginate`.
+    """
+    limit, cursor = args["limit"], args.get("cursor")
+    start, after = 0, None
+    if cursor:
+        values = decode_cursor(cursor)
+        if not values or type(values[0]) is not int or not 0 <= values[0] < len(parts):
+            raise _bad_cursor()
+        start, *after = values
+    rows: list[tuple[int, Any]] = []
+    for number in range(start, len(parts)):
+        where, order, descending = parts[number]
+        part = query.where(where)
+        if number == start and after is not None:
+            part = _after(part, order, after, descending)
+        wanted = limit + 1 - len(rows)
+        rows += [
+            (number, row)
+            for row in session.scalars(_ordered(part, order, descending).limit(wanted))
+        ]
+        if len(rows) > limit:
+            break
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        number, last = rows[-1]
+        next_cursor = encode_cursor([number, *(getattr(last, col.key) for col in parts[number][1])])
+    return {"items": [row for _, row in rows], "next_cursor": next_cursor}
 
 
 def page_schema(item_schema: type[Schema]) -> type[Schema]:

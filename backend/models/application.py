@@ -32,6 +32,8 @@ class Application(db.Model):
     __table_args__ = (
         # The staff queue: newest first within a status, scoped by region.
         Index("ix_application_status_id", "status", "id"),
+        # The queue's first part: running deadlines, the nearest first (QUEUE_ORDER).
+        Index("ix_application_deadline_id", "deadline", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

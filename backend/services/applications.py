@@ -285,11 +285,18 @@ def queue(session: Session, user: User, filters: QueueFilter, today: date | None
             Application.region_id.in_(select(Region.id).where(regions.subtree_condition(region)))
         )
     if filters.overdue:
-        query = query.where(
-            Application.deadline < (today or clock.today()),
-            Application.status.not_in(workflow.FINAL_STATUSES | {"approved"}),
-        )
+        # Only a case the office still owes an answer on has a deadline (`stop_clock`).
+        query = query.where(Application.deadline < (today or clock.today()))
     return query
+
+
+# The queue's order: first the cases the office owes an answer on, the nearest deadline
+# (the most overdue) at the top, the earlier filed first on the same day; then the
+# rest, newest first. Parts as `pagination.paginate_in_parts` takes them.
+QUEUE_ORDER = (
+    (Application.deadline.is_not(None), (Application.deadline, Application.id), False),
+    (Application.deadline.is_(None), (Application.id,), True),
+)
 
 
 @dataclass(frozen=True)

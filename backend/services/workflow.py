@@ -183,6 +183,12 @@ def extend_deadline(step: Step) -> None:
     set_decision_deadline(step)
 
 
+def stop_clock(step: Step) -> None:
+    """The office no longer owes an answer (decided, or back with the applicant): the
+    case leaves the top of the queue, which lists running deadlines first."""
+    step.application.deadline = None
+
+
 def set_decision_deadline(step: Step) -> None:
     application = step.application
     workdays_allowed = _setting(
@@ -231,10 +237,6 @@ def open_rereview(step: Step) -> None:
     )
 
 
-def close_rereview(step: Step) -> None:
-    step.application.deadline = None
-
-
 def adjust_amount(step: Step) -> None:
     rereview.adjust(step.session, step.application, step.data["members"], step.today)
 
@@ -250,7 +252,6 @@ def terminate(step: Step) -> None:
     application = step.application
     application.exit_month = rereview.last_month_paid(application, step.today)
     application.rereview_due_on = None
-    application.deadline = None
     application.decision_reason = step.comment
 
 
@@ -280,7 +281,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("resubmit", {"returned"}, "submitted", APPLICANT_SIDE),
     _t("withdraw", {"draft", "submitted", "returned"}, "withdrawn", APPLICANT_SIDE),
     _t("accept", {"submitted"}, "accepted", TOWNSHIP, effects=(start_review_clock,)),  # 受理
-    _t("return", {"submitted", "accepted"}, "returned", TOWNSHIP, needs_comment=True),
+    _t(
+        "return",
+        {"submitted", "accepted"},
+        "returned",
+        TOWNSHIP,
+        needs_comment=True,
+        effects=(stop_clock,),
+    ),
     _t(
         "record_investigation",
         {"accepted"},
@@ -329,7 +337,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "approved",
         COUNTY,
         fresh=True,
-        effects=(approve, schedule_rereview),
+        effects=(approve, stop_clock, schedule_rereview),
     ),
     _t(
         "county_reject",
@@ -338,7 +346,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         COUNTY,
         needs_comment=True,
         fresh=True,
-        effects=(reject,),
+        effects=(reject, stop_clock),
     ),
     # 动态管理: a re-review falls due (daily rule), staff open one, or a report does.
     _t(
@@ -353,7 +361,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {"under_rereview"},
         "approved",
         TOWNSHIP | COUNTY,
-        effects=(close_rereview, schedule_rereview),
+        effects=(stop_clock, schedule_rereview),
     ),
     _t(
         "adjust",  # 调整保障金
@@ -362,7 +370,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         COUNTY,
         data="adjustment",
         fresh=True,
-        effects=(adjust_amount, close_rereview, schedule_rereview),
+        effects=(adjust_amount, stop_clock, schedule_rereview),
     ),
     _t(
         "gradual_exit",  # 渐退
@@ -372,7 +380,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_comment=True,
         data="gradual_exit",
         fresh=True,
-        effects=(close_rereview, start_gradual_exit),
+        effects=(stop_clock, start_gradual_exit),
     ),
     _t(
         "terminate",  # 终止
@@ -381,7 +389,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         COUNTY,
         needs_comment=True,
         fresh=True,
-        effects=(terminate,),
+        effects=(terminate, stop_clock),
     ),
     _t("end_gradual_exit", {"exiting"}, "terminated", SYSTEM, effects=(end_gradual_exit,)),
 )

@@ -7,11 +7,13 @@ product's own cipher, so that listing them decrypts and masks real ciphertext.
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
-from sqlalchemy import Column, Integer, LargeBinary, String, Table, insert, literal, select
+from sqlalchemy import Column, Date, Integer, LargeBinary, String, Table, insert, literal, select
 from sqlalchemy.orm import Session
 
 from backend.api.pagination import encode_cursor
+from backend.extensions import db
 from backend.models import Application, ApplicationEvent, Region, RegionLevel
 from backend.services.crypto import current_cipher
 from backend.services.users import find_by_username
@@ -26,6 +28,7 @@ STAFF, AGENT = "county01", "agent0101"
 POOL = 1000
 NAMES = ("王秀英", "李建国", "张桂兰", "刘志强", "陈玉梅", "杨德明", "赵淑珍", "黄永福")
 STATUSES = ("draft", "submitted", "accepted", "investigated", "publicizing", "approved")
+RUNNING = {"accepted", "investigated", "publicizing"}  # the office owes an answer by a deadline
 
 bench_applicant = Table(
     "bench_applicant",
@@ -38,6 +41,7 @@ bench_applicant = Table(
     Column("region_id", Integer, nullable=False),
     Column("type", String(20), nullable=False),
     Column("status", String(30), nullable=False),
+    Column("deadline", Date),
 )
 
 
@@ -59,6 +63,11 @@ def seed(session: Session, rows: int) -> None:
                 "region_id": villages[k % len(villages)],
                 "type": "dibao" if k % 4 else "elderly_allowance",
                 "status": STATUSES[k % len(STATUSES)],
+                "deadline": (
+                    SEEDED_AT.date() + timedelta(days=k % 45)
+                    if STATUSES[k % len(STATUSES)] in RUNNING
+                    else None
+                ),
             }
         )
     session.execute(insert(bench_applicant), pool)
@@ -78,6 +87,7 @@ def seed(session: Session, rows: int) -> None:
                 "applicant_id_index",
                 "applicant_phone_cipher",
                 "on_behalf",
+                "deadline",
                 "submitted_by_id",
                 "created_at",
                 "updated_at",
@@ -93,6 +103,7 @@ def seed(session: Session, rows: int) -> None:
                 person.c.id_index,
                 person.c.phone_cipher,
                 literal(True),
+                person.c.deadline,
                 literal(agent.id),
                 literal(SEEDED_AT, cases.c.created_at.type),
                 literal(SEEDED_AT, cases.c.updated_at.type),
@@ -126,13 +137,30 @@ def seed(session: Session, rows: int) -> None:
     )
 
 
+def cursors(positions: list[int]) -> dict[int, str]:
+    """The queue's cursor after each seeded case: in the part with a deadline, ordered by
+    it, or in the rest, by id (`applications.QUEUE_ORDER`)."""
+    deadlines = dict(
+        db.session.execute(
+            select(Application.id, Application.deadline).where(Application.id.in_(positions))
+        ).all()
+    )
+    db.session.remove()
+    return {
+        case_id: encode_cursor([0, deadline, case_id] if deadline else [1, case_id])
+        for case_id, deadline in deadlines.items()
+    }
+
+
 def queue_pages(backend: Backend) -> Values:
     headers = bearer(access_token(backend, STAFF))
+    positions = page_positions(backend.mode.rows)
+    after = cursors(positions)
     paths = [
-        "/api/v1/applications"
-        if position > backend.mode.rows
-        else f"/api/v1/applications?cursor={encode_cursor([position])}"
-        for position in page_positions(backend.mode.rows)
+        f"/api/v1/applications?cursor={after[position]}"
+        if position in after
+        else "/api/v1/applications"
+        for position in positions
     ]
     return http_load(
         backend.product,

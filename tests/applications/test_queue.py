@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from backend.api.pagination import encode_cursor
 from backend.extensions import db
 from backend.jobs import attachments as attachment_jobs
 from backend.jobs.context import use_app
@@ -69,18 +70,50 @@ def test_overdue_lists_open_cases_past_their_deadline(open_case, client, login):
     assert [c["id"] for c in response.get_json()["items"]] == [late["id"]]
 
 
-def test_queue_pages_newest_first_without_gaps(open_case, client, login):
-    ids = [
-        open_case(id_number=n)["id"]
-        for n in ("11010519491231002X", "440524188001010014", "513101198201130014")
-    ]
-    headers = login("county01")
-    first = client.get("/api/v1/applications?limit=2", headers=headers).get_json()
-    rest = client.get(
-        f"/api/v1/applications?limit=2&cursor={first['next_cursor']}", headers=headers
-    ).get_json()
-    assert [c["id"] for c in first["items"] + rest["items"]] == sorted(ids, reverse=True)
-    assert rest["next_cursor"] is None
+PEOPLE = ("11010519491231002X", "440524188001010014", "513101198201130014", "110105194912310038")
+
+
+def due(case: dict, day: date | None) -> None:
+    db.session.get(Application, case["id"]).deadline = day
+    db.session.commit()
+
+
+def queue_ids(client, headers, limit=20) -> list[int]:
+    """Every page of the county's queue, followed by cursor."""
+    ids, cursor = [], ""
+    while True:
+        page = client.get(f"/api/v1/applications?limit={limit}{cursor}", headers=headers)
+        assert page.status_code == 200, page.get_json()
+        ids += [row["id"] for row in page.get_json()["items"]]
+        if page.get_json()["next_cursor"] is None:
+            return ids
+        cursor = f"&cursor={page.get_json()['next_cursor']}"
+
+
+def test_queue_lists_running_deadlines_first_the_nearest_at_the_top(open_case, client, login):
+    older_draft, later, newer_draft, sooner = (open_case(id_number=n) for n in PEOPLE)
+    due(later, date(2026, 12, 10))
+    due(sooner, date(2026, 12, 1))
+    ids = queue_ids(client, login("county01"))
+    assert ids == [sooner["id"], later["id"], newer_draft["id"], older_draft["id"]]
+
+
+def test_cases_due_the_same_day_are_listed_in_the_order_they_were_filed(open_case, client, login):
+    cases = [open_case(id_number=n) for n in PEOPLE[:3]]
+    for case in cases:
+        due(case, date(2026, 12, 1))
+    assert queue_ids(client, login("county01")) == [case["id"] for case in cases]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_queue_pages_run_from_the_deadlines_into_the_rest_without_gaps(
+    open_case, client, login, limit
+):
+    cases = [open_case(id_number=n) for n in PEOPLE]
+    due(cases[2], date(2026, 12, 3))
+    due(cases[0], date(2026, 12, 2))
+    expected = [cases[0]["id"], cases[2]["id"], cases[3]["id"], cases[1]["id"]]
+    assert queue_ids(client, login("county01"), limit) == expected
 
 
 def test_bad_queue_filters_are_422(client, login):
@@ -91,6 +124,11 @@ def test_bad_queue_filters_are_422(client, login):
         ("limit=-1", "limit"),
         ("status=" + "x" * 31, "status"),
         ("cursor=not-a-cursor", "cursor"),
+        ("cursor=" + encode_cursor([2, 1]), "cursor"),  # no third part
+        ("cursor=" + encode_cursor(["0", "2026-12-01", 1]), "cursor"),
+        ("cursor=" + encode_cursor([0, "tomorrow", 1]), "cursor"),
+        ("cursor=" + encode_cursor([1, 1, 1]), "cursor"),  # the second part is by id alone
+        ("cursor=" + encode_cursor([]), "cursor"),
     ]:
         response = client.get(f"/api/v1/applications?{query}", headers=login("county01"))
         assert response.status_code == 422, query

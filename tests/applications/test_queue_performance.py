@@ -15,7 +15,8 @@ from backend.services import clock
 from tests.factories import file_material
 
 # The token with its caller and their region, the page, its materials, the relatives
-# register, the calendar.
+# register, the calendar. (A page that runs from the cases with a deadline into the rest
+# reads the rest too: one more, once.)
 MAX_STATEMENTS = 5
 
 
@@ -38,21 +39,16 @@ def counting_statements() -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", record)
 
 
-def list_page(client, login) -> tuple[list[dict], list[str]]:
+def list_page(client, login, limit: int) -> tuple[list[dict], list[str]]:
     headers = login("county01")
     with counting_statements() as statements:
-        response = client.get("/api/v1/applications?limit=20", headers=headers)
+        response = client.get(f"/api/v1/applications?limit={limit}", headers=headers)
     assert response.status_code == 200, response.get_json()
     return response.get_json()["items"], statements
 
 
 def test_a_page_of_twenty_takes_as_few_statements_as_a_page_of_one(open_case, client, login):
-    first = open_case(id_number=resident_id(0))
-    db.session.get(Application, first["id"]).deadline = clock.today() + timedelta(days=9)
-    db.session.commit()
-    [_], one_row = list_page(client, login)
-
-    for serial in range(1, 21):
+    for serial in range(21):
         agent = "agent0101" if serial % 2 else "agent0201"
         program = "dibao" if serial % 3 else "elderly_allowance"
         case = open_case(agent, id_number=resident_id(serial), program=program)
@@ -62,7 +58,9 @@ def test_a_page_of_twenty_takes_as_few_statements_as_a_page_of_one(open_case, cl
         file_material(case["id"], "hukou", ReviewStatus.ACCEPTED, superseded=True)
     db.session.commit()
     db.session.expire_all()
-    items, twenty_rows = list_page(client, login)
+    [_], one_row = list_page(client, login, 1)
+    db.session.expire_all()
+    items, twenty_rows = list_page(client, login, 20)
 
     assert len(items) == 20
     assert {item["region_name"] for item in items} == {"东街社区", "河口村"}

@@ -3,6 +3,8 @@ the county's decision, 45 once the county extends it with a reason."""
 
 from datetime import date
 
+import pytest
+
 from backend.extensions import db
 from backend.models import Application
 from backend.services import clock, workdays
@@ -83,3 +85,20 @@ def test_the_queue_shows_overdue_cases(client, login, case_at):
     assert row["days_left"] < 0
     detail = client.get(f"/api/v1/applications/{case['id']}", headers=login("town01"))
     assert detail.get_json()["days_left"] == row["days_left"]
+
+
+@pytest.mark.parametrize(
+    ("status", "username", "action", "comment"),
+    [
+        ("pending_confirmation", "county01", "county_approve", ""),
+        ("pending_confirmation", "county01", "county_reject", "家庭人均收入高于保障标准"),
+        ("accepted", "town01", "return", "请补充户口簿"),
+    ],
+)
+def test_the_clock_stops_once_the_office_has_answered(
+    case_at, step, status, username, action, comment
+):
+    case = case_at(status)
+    assert case["deadline"] is not None
+    answered = step(case, username, action, comment=comment, fresh=True).get_json()
+    assert (answered["deadline"], answered["days_left"]) == (None, None)
