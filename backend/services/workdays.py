@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import date, timedelta
+from functools import cache
 
 import holidays
 from holidays.countries.china import ChinaStaticHolidays
@@ -20,15 +21,39 @@ from backend.models import CalendarOverride
 log = logging.getLogger(__name__)
 
 
+ONE_DAY = timedelta(days=1)
+
+
+@cache
+def _official() -> holidays.HolidayBase:
+    """The package's calendar, one per process: building a year of it takes milliseconds,
+    and the published schedules do not change while the process runs."""
+    return holidays.China()
+
+
+@cache
+def _official_running_counts(year: int) -> tuple[int, ...]:
+    """Official working days of `year` from 1 January up to each day, that day included."""
+    counts, total, day = [], 0, date(year, 1, 1)
+    while day.year == year:
+        total += _official().is_working_day(day)
+        counts.append(total)
+        day += ONE_DAY
+    return tuple(counts)
+
+
+def _official_count_until(day: date) -> int:
+    return _official_running_counts(day.year)[day.timetuple().tm_yday - 1]
+
+
 class WorkCalendar:
     def __init__(self, overrides: Mapping[date, bool] | None = None):
         self._overrides = dict(overrides or {})
-        self._official = holidays.China()
 
     def is_working_day(self, day: date) -> bool:
         if day in self._overrides:
             return self._overrides[day]
-        return self._official.is_working_day(day)
+        return _official().is_working_day(day)
 
     def add_working_days(self, start: date, count: int) -> date:
         """The date `count` working days after `start` (start itself not counted)."""
@@ -36,7 +61,7 @@ class WorkCalendar:
             raise ValueError("count must not be negative")
         day = start
         while count:
-            day += timedelta(days=1)
+            day += ONE_DAY
             if self.is_working_day(day):
                 count -= 1
         return day
@@ -44,17 +69,23 @@ class WorkCalendar:
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, else the next one."""
         while not self.is_working_day(day):
-            day += timedelta(days=1)
+            day += ONE_DAY
         return day
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days after `start` up to and including `end`; negative when end < start."""
+        """Working days after `start` up to and including `end`; negative when end < start.
+
+        Asked for every row of a queue, with cases months overdue among them: counted from
+        the official calendar's running totals, then corrected day by day for overrides.
+        """
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(
-            self.is_working_day(start + timedelta(days=offset))
-            for offset in range(1, (end - start).days + 1)
-        )
+        count = sum(_official_running_counts(year)[-1] for year in range(start.year, end.year))
+        count += _official_count_until(end) - _official_count_until(start)
+        for day, working in self._overrides.items():
+            if start < day <= end and working != _official().is_working_day(day):
+                count += 1 if working else -1
+        return count
 
     def knows_year(self, year: int) -> bool:
         """Whether the State Council's schedule of `year` (its 调休 days) is loaded.

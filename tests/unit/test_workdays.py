@@ -1,6 +1,6 @@
 """Working days on the official calendar, with staff overrides winning."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -46,6 +46,31 @@ def test_working_days_between_counts_like_add():
     start = date(2026, 9, 30)
     assert calendar.working_days_between(start, date(2026, 10, 20)) == 10
     assert calendar.working_days_between(date(2026, 10, 20), start) == -10
+
+
+def day_by_day(calendar: WorkCalendar, start: date, end: date) -> int:
+    return sum(
+        calendar.is_working_day(start + timedelta(days=offset))
+        for offset in range(1, (end - start).days + 1)
+    )
+
+
+def test_working_days_between_agrees_with_counting_day_by_day_over_years_and_overrides():
+    overridden = WorkCalendar(
+        {
+            date(2026, 12, 31): False,  # a Thursday given off
+            date(2027, 1, 9): True,  # a Saturday worked
+            date(2027, 1, 11): True,  # a Monday, working anyway: changes nothing
+            date(2025, 6, 1): True,  # outside most of the ranges
+        }
+    )
+    days = [date(2025, 12, 28) + timedelta(days=step) for step in range(0, 420, 17)]
+    for start in days:
+        for end in days:
+            if start <= end:
+                expected = day_by_day(overridden, start, end)
+                assert overridden.working_days_between(start, end) == expected, (start, end)
+                assert overridden.working_days_between(end, start) == -expected
 
 
 def test_next_working_day_moves_a_holiday_deadline():
