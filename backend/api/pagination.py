@@ -94,8 +94,9 @@ Part = tuple[ColumnElement[bool], Sequence, bool]
 def paginate_in_parts(
     session: Session, query: Select, parts: Sequence[Part], args: dict
 ) -> dict[str, Any]:
-    """Page `query` through `parts` one after another, each keyset-ordered by its own
-    columns (the last one unique); the cursor names the part a page stopped in.
+    """Page the rows of `query` (plain columns, the parts' order among them) through
+    `parts` one after another, each keyset-ordered by its own columns (the last one
+    unique); the cursor names the part a page stopped in.
 
     A page that crosses from one part into the next costs one more query; every other
     page is one keyset read, as with `paginate`.
@@ -116,7 +117,7 @@ def paginate_in_parts(
         wanted = limit + 1 - len(rows)
         rows += [
             (number, row)
-            for row in session.scalars(_ordered(part, order, descending).limit(wanted))
+            for row in session.execute(_ordered(part, order, descending).limit(wanted))
         ]
         if len(rows) > limit:
             break

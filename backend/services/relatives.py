@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,18 +57,22 @@ def registered_by(user: User) -> Select:
 
 def flagged(session: Session, applications: Iterable[Application]) -> set[int]:
     """Ids of the cases whose applicant or a household member is on the register."""
-    cases = {application.id: application for application in applications}
-    if not cases:
+    ids = [application.id for application in applications]
+    if not ids:
         return set()
+    return set(session.scalars(select(Application.id).where(Application.id.in_(ids), is_flagged())))
+
+
+def is_flagged() -> ColumnElement[bool]:
+    """SQL: this case's applicant or one of its household members is on the register."""
     registered = select(RegisteredRelative.id_number_index)
-    by_applicant = select(Application.id).where(
-        Application.id.in_(cases), Application.applicant_id_index.in_(registered)
+    return or_(
+        Application.applicant_id_index.in_(registered),
+        exists().where(
+            HouseholdMember.application_id == Application.id,
+            HouseholdMember.id_number_index.in_(registered),
+        ),
     )
-    by_member = select(HouseholdMember.application_id).where(
-        HouseholdMember.application_id.in_(cases),
-        HouseholdMember.id_number_index.in_(registered),
-    )
-    return set(session.scalars(by_applicant.union(by_member)))
 
 
 def county_has_visited(session: Session, application: Application) -> bool:

@@ -173,11 +173,12 @@ def test_queue_rows_count_only_accepted_current_materials(open_case, client, log
 
 
 def test_days_left_counts_working_days_and_turns_negative_once_overdue(open_case):
-    application = db.session.get(Application, open_case()["id"])
-    application.deadline = date(2026, 10, 12)
+    due(open_case(), date(2026, 10, 12))
     staff = find_by_username(db.session, "town01")
+    page = db.session.execute(applications.queue(db.session, staff, applications.QueueFilter()))
+    [row] = page.all()
     on_the_eve_of_national_day, two_days_late = (
-        applications.queue_items(db.session, staff, [application], today=today)[0].days_left
+        applications.queue_items(db.session, staff, [row], today=today)[0].days_left
         for today in (date(2026, 9, 30), date(2026, 10, 14))
     )
     # 8, 9, 10 (the Saturday made a working day) and 12 October; the holiday week is not counted.

@@ -14,10 +14,10 @@ from backend.models.attachment import ReviewStatus
 from backend.services import clock
 from tests.factories import file_material
 
-# The token with its caller and their region, the page, its materials, the relatives
-# register, the calendar. (A page that runs from the cases with a deadline into the rest
-# reads the rest too: one more, once.)
-MAX_STATEMENTS = 5
+# The token with its caller and their region; the page with its villages, materials and
+# relatives flags; the calendar. (A page that runs from the cases with a deadline into
+# the rest reads the rest too: one more, once.)
+MAX_STATEMENTS = 3
 
 
 def resident_id(serial: int) -> str:
