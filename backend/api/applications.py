@@ -118,6 +118,11 @@ def _appeal(application: Application) -> str | None:
     return workflow.APPEAL_NOTICE if application.status in workflow.APPEALABLE_STATUSES else None
 
 
+# Built once: a schema instance copies its declared fields when made.
+_applicant_out, _household_out = ApplicantOutSchema(), HouseholdOutSchema()
+_attachments_out = AttachmentSchema(many=True)
+
+
 class ApplicationSchema(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -127,10 +132,10 @@ class ApplicationSchema(Schema):
     allowed_actions = fields.Function(lambda a: applications.allowed_actions(a, current_user()))
     region_code = fields.Function(lambda a: a.region.code)
     region_name = fields.Function(lambda a: a.region.name)
-    applicant = fields.Function(lambda a: ApplicantOutSchema().dump(a))
+    applicant = fields.Function(_applicant_out.dump)
     on_behalf = fields.Boolean()
     household = fields.Function(
-        lambda a: HouseholdOutSchema().dump(a) if a.type == ApplicationType.DIBAO else None
+        lambda a: _household_out.dump(a) if a.type == ApplicationType.DIBAO else None
     )
     accepted_on = fields.Date(allow_none=True)
     deadline = fields.Date(allow_none=True)
@@ -150,9 +155,7 @@ class ApplicationSchema(Schema):
     created_at = fields.DateTime()
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events")
     attachments = fields.Function(
-        lambda a: AttachmentSchema(many=True).dump(
-            attachments.current_for(db.session, a, current_user())
-        )
+        lambda a: _attachments_out.dump(attachments.current_for(db.session, a, current_user()))
     )
     missing_materials = fields.Function(
         lambda a: [asdict(m) for m in attachments.missing_materials(db.session, a)]

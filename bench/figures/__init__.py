@@ -23,6 +23,7 @@ FIGURE_MODULES = (
     "bench.figures.staff_queue",
     "bench.figures.booking_rush",
     "bench.figures.attachments",
+    "bench.figures.signed_in_floor",
 )
 
 
