@@ -19,10 +19,10 @@ from sqlalchemy.engine import make_url
 from backend import create_app
 from backend.config import database_uri
 from backend.extensions import db
+from tests.backends import BACKENDS
 from tests.factories import household
 
 TEST_SECRET = "test-secret-" + "x" * 40
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
 @pytest.fixture(scope="session")

@@ -49,14 +49,20 @@ def _bad_cursor() -> ValidationFailed:
     return ValidationFailed.field("cursor", "分页游标无效")
 
 
+BIGGEST_ID = 2**63 - 1  # what a database integer holds: beyond it a driver raises
+
+
 def _coerce(column, value: Any) -> Any:
     kind = column.type.python_type
     try:
         if kind in (date, datetime):
             return kind.fromisoformat(value)
-        return kind(value)
+        coerced = kind(value)
     except (TypeError, ValueError, ArithmeticError):
         raise _bad_cursor() from None
+    if kind is int and not -BIGGEST_ID <= coerced <= BIGGEST_ID:
+        raise _bad_cursor()
+    return coerced
 
 
 def _after(query: Select, order: Sequence, after: Sequence[Any], descending: bool) -> Select:

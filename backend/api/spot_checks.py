@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -18,7 +19,7 @@ ID = "int(signed=False)"
 
 
 class DrawSchema(Schema):
-    township_code = fields.String(required=True, validate=REGION_CODE)
+    township = fields.String(required=True, validate=REGION_CODE)  # the township's code
     ratio = Ratio(required=True)
     seed = Text(load_default=None, validate=validate.Regexp(r"^[0-9A-Za-z_-]{1,64}$"))
 
@@ -32,7 +33,7 @@ class SpotCheckCaseSchema(Schema):
 
 class SpotCheckSchema(Schema):
     id = fields.Integer()
-    township_code = fields.Function(lambda check: check.township.code)
+    township = fields.Function(lambda check: check.township.code)
     ratio = Ratio()
     seed = fields.String()
     population = fields.Integer()
@@ -51,9 +52,14 @@ class ResultSchema(Schema):
 @blp.arguments(DrawSchema)
 @blp.response(201, SpotCheckSchema)
 def draw_spot_check(body):
-    """Draw at least 10 % of a township's approved cases; the seed is recorded."""
+    """Draw at least 10 % of a township's paid 低保 households; the seed is recorded."""
     check = spot_checks.draw(
-        db.session, current_user(), body["township_code"], body["ratio"], body["seed"]
+        db.session,
+        current_user(),
+        body["township"],
+        body["ratio"],
+        body["seed"],
+        ip=request.remote_addr,
     )
     db.session.commit()
     return check
@@ -80,6 +86,7 @@ def record_spot_check_result(body, spot_check_id: int, application_id: int):
         application_id,
         spot_checks.SpotResult(body["result"]),
         body["note"],
+        ip=request.remote_addr,
     )
     db.session.commit()
     return check

@@ -47,6 +47,9 @@ APPLICATION_SCOPE = scope.Scope(
     owner_id=Application.owner_id,
     owner_id_index=Application.applicant_id_index,
     submitted_by_id=Application.submitted_by_id,
+    # Household incomes are for those who handle benefits: not the registry office's or
+    # the disaster information officers' to read.
+    roles=frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.ADMIN}),
 )
 # Who may open a case: residents for themselves, agents and township windows for others.
 OPENERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, BigInteger, func, literal, select
 from sqlalchemy.orm import Session
 
 from backend.errors import ValidationFailed
@@ -109,6 +109,7 @@ def _check_not_in_another_household(
     session: Session, rows: list[HouseholdMember], application_id: int | None
 ) -> None:
     indexes = {row.id_number_index: position for position, row in enumerate(rows)}
+    _wait_for_other_filings_of(session, sorted(indexes))
     elsewhere = session.scalars(
         select(HouseholdMember.id_number_index)
         .join(Application)
@@ -125,6 +126,26 @@ def _check_not_in_another_household(
             f"{FIELD}.{first}.id_number",
             "该成员已在另一户正在办理或享受低保的家庭中,请先核实",
         )
+
+
+def _wait_for_other_filings_of(session: Session, id_number_indexes: list[str]) -> None:
+    """A filing naming the same people as one in progress waits here until that one
+    ends, so that its check sees the other household.
+
+    PostgreSQL: a lock per person, held to the end of the transaction, taken in one
+    order so two filings never wait on each other. SQLite: the database's one write
+    lock, taken now rather than at the first INSERT (the driver reads outside a
+    transaction until then, so two filings could both check before either writes).
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        keys = [int(index[:15], 16) for index in id_number_indexes]  # 60 bits: a bigint key
+        person = func.unnest(literal(keys, ARRAY(BigInteger))).table_valued("key")
+        person = person.render_derived()
+        locks = select(func.pg_advisory_xact_lock(person.c.key)).order_by(person.c.key)
+        session.execute(locks).all()
+    elif not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def incomes(application: Application) -> list[Decimal]:

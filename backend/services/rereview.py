@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from backend.errors import ActionNotAllowed, Forbidden, ValidationFailed
 from backend.models import (
     Application,
-    ApplicationEvent,
     AreaType,
     ChangeKind,
     CircumstanceChange,
@@ -213,11 +212,9 @@ def report_change(
 
 
 def _on_timeline(change: CircumstanceChange) -> str:
-    """The report as the timeline shows it, cut to a timeline comment's length (the
-    whole text stays with the report)."""
-    text = f"报告{CHANGE_KIND_LABELS[ChangeKind(change.kind)]}:{change.description}"
-    longest = ApplicationEvent.comment.type.length
-    return text if len(text) <= longest else text[: longest - 1] + "…"
+    """The report as the timeline shows it (the whole text stays with the report)."""
+    kind = CHANGE_KIND_LABELS[ChangeKind(change.kind)]
+    return workflow.timeline_comment(f"报告{kind}:{change.description}")
 
 
 def _check_reporter(application: Application, reporter: User) -> None:

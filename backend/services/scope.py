@@ -27,6 +27,9 @@ class Scope:
     # an agent opened for them before they had an account.
     owner_id_index: InstrumentedAttribute | None = None
     submitted_by_id: InstrumentedAttribute | None = None
+    # The roles whose work touches these records at all (None: every role); to the
+    # others, in their region or not, the records do not exist (need to know).
+    roles: frozenset[Role] | None = None
 
 
 def _in_subtree(column: InstrumentedAttribute, user: User) -> ColumnElement[bool]:
@@ -37,6 +40,8 @@ def _in_subtree(column: InstrumentedAttribute, user: User) -> ColumnElement[bool
 
 
 def condition(scope: Scope, user: User) -> ColumnElement[bool]:
+    if scope.roles is not None and user.role not in scope.roles:
+        return false()
     if user.role == Role.ADMIN:
         return true()
     if user.role == Role.CITIZEN:

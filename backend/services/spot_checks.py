@@ -1,6 +1,7 @@
-"""抽查: the county draws at least 10 % of a township's paid cases (保障中) at random, with a
-recorded seed so the draw can be repeated and shown to be fair, and records what each
-re-visit found.
+"""抽查: the county draws at least 10 % of a township's paid 低保 households (保障中) at
+random, with a recorded seed so the draw can be repeated and shown to be fair, and records
+what each re-visit found; a household found otherwise goes to re-review. Draws and results
+are audited.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import NotFound, ValidationFailed
-from backend.models import Application, Region, RegionLevel, User
+from backend.models import Application, ApplicationType, Region, RegionLevel, User
 from backend.models.spot_check import SpotCheck, SpotCheckCase
-from backend.services import clock, regions, workflow
+from backend.services import audit, clock, regions, workflow
 
 MIN_RATIO = Decimal("0.10")
 
@@ -33,18 +34,24 @@ def draw_order(seed: str, case_ids: list[int], size: int) -> list[int]:
 
 
 def draw(
-    session: Session, staff: User, township_code: str, ratio: Decimal, seed: str | None = None
+    session: Session,
+    staff: User,
+    township_code: str,
+    ratio: Decimal,
+    seed: str | None = None,
+    ip: str | None = None,
 ) -> SpotCheck:
     township = session.scalar(select(Region).where(Region.code == township_code))
     if township is None or township.level != RegionLevel.TOWNSHIP:
-        raise ValidationFailed.field("township_code", "请选择一个乡镇(街道)")
+        raise ValidationFailed.field("township", "请选择一个乡镇(街道)")
     if not (staff.region and staff.region.contains(township)):
-        raise ValidationFailed.field("township_code", "只能抽查本县的乡镇(街道)")
+        raise ValidationFailed.field("township", "只能抽查本县的乡镇(街道)")
     if not MIN_RATIO <= ratio <= 1:
         raise ValidationFailed.field("ratio", "抽查比例应在 0.10 到 1 之间")
     paid = list(
         session.scalars(
             select(Application.id).where(
+                Application.type == ApplicationType.DIBAO,
                 Application.status.in_(workflow.PAID_STATUSES),
                 Application.region_id.in_(
                     select(Region.id).where(regions.subtree_condition(township))
@@ -64,6 +71,7 @@ def draw(
     )
     session.add(check)
     session.flush()
+    audit.record(session, staff, "spot_check.draw", check, ip=ip, note=f"seed {seed}")
     return check
 
 
@@ -81,6 +89,7 @@ def record_result(
     application_id: int,
     result: SpotResult,
     note: str,
+    ip: str | None = None,
 ) -> SpotCheckCase:
     case = next((c for c in check.cases if c.application_id == application_id), None)
     if case is None:
@@ -90,4 +99,13 @@ def record_result(
     case.result, case.note = result, note.strip()
     case.checked_by_id, case.checked_at = staff.id, clock.now()
     session.flush()
+    application = session.get(Application, application_id)
+    audit.record(session, staff, "spot_check.result", application, ip=ip, note=result)
+    if result == SpotResult.DISCREPANCY and application.status in RE_REVIEWABLE:
+        finding = workflow.timeline_comment(f"抽查发现:{case.note}")
+        workflow.advance(session, application, "start_rereview", clock.today(), finding)
     return case
+
+
+# Where a discrepancy opens a re-review; one already under way takes the finding as it is.
+RE_REVIEWABLE = workflow.transition_named("start_rereview").sources

@@ -77,9 +77,10 @@ def add_standard(
     effective_from: date,
     today: date,
 ) -> DibaoStandard:
-    """A new standard from `effective_from`; months already paid are never re-priced."""
-    if effective_from < today.replace(day=1):
-        raise ValidationFailed.field("effective_from", "新标准只能从本月或以后的日期起执行")
+    """A new standard from `effective_from`, today at the earliest: what was in force on a
+    day already past (and decided under) never changes."""
+    if effective_from < today:
+        raise ValidationFailed.field("effective_from", "新标准只能从今天或以后的日期起执行")
     if amount <= 0:
         raise ValidationFailed.field("amount", "标准金额应大于0")
     exists = session.scalar(

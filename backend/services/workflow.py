@@ -128,7 +128,24 @@ def not_yet_extended(step: Step) -> None:
         raise ActionNotAllowed("办理期限已延长过,不能再次延长")
 
 
+def county_decides_for_relatives(step: Step) -> None:
+    """近亲属备案: a staff member's relative stays on benefit only by the county's word."""
+    session, application = step.session, step.application
+    if step.actor.role in TOWNSHIP and application.id in relatives.flagged(session, [application]):
+        raise ActionNotAllowed("申请人或家庭成员为工作人员或村干部的近亲属,复核结论须由县级作出")
+
+
 # ---- effects ----------------------------------------------------------------------
+
+
+def receive(step: Step) -> None:
+    """收件: a case not answered counts as accepted from the day it was received, so the
+    township's review period runs from today until it accepts or returns the case."""
+    application = step.application
+    application.submitted_at = clock.now()
+    application.deadline = workdays.load_calendar(step.session).add_working_days(
+        step.today, _setting("TOWNSHIP_REVIEW_WORKDAYS")
+    )
 
 
 def start_review_clock(step: Step) -> None:
@@ -179,8 +196,11 @@ def withdraw_publicity(step: Step) -> None:
 
 
 def extend_deadline(step: Step) -> None:
+    """The decision may take 45 working days; during the township's review its own 10
+    still run, and the longer decision deadline applies once the township approves."""
     step.application.deadline_extended = True
-    set_decision_deadline(step)
+    if step.application.status in AWAITING_DECISION:
+        set_decision_deadline(step)
 
 
 def stop_clock(step: Step) -> None:
@@ -274,12 +294,19 @@ def _t(action, sources, target, roles, **rules) -> Transition:
     return Transition(action, frozenset(sources), target, roles, **rules)
 
 
-BEFORE_DECISION = {"accepted", "investigated", "publicizing", "pending_confirmation"}
+AWAITING_DECISION = {"publicizing", "pending_confirmation"}  # the township has approved
+BEFORE_DECISION = {"accepted", "investigated", *AWAITING_DECISION}
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("submit", {"draft"}, "submitted", APPLICANT_SIDE),
-    _t("resubmit", {"returned"}, "submitted", APPLICANT_SIDE),
-    _t("withdraw", {"draft", "submitted", "returned"}, "withdrawn", APPLICANT_SIDE),
+    _t("submit", {"draft"}, "submitted", APPLICANT_SIDE, effects=(receive,)),
+    _t("resubmit", {"returned"}, "submitted", APPLICANT_SIDE, effects=(receive,)),
+    _t(
+        "withdraw",
+        {"draft", "submitted", "returned"},
+        "withdrawn",
+        APPLICANT_SIDE,
+        effects=(stop_clock,),
+    ),
     _t("accept", {"submitted"}, "accepted", TOWNSHIP, effects=(start_review_clock,)),  # 受理
     _t(
         "return",
@@ -337,6 +364,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         "approved",
         COUNTY,
         fresh=True,
+        # A material sent back for re-upload after the township's approval blocks it too.
+        requires=(materials_complete,),
         effects=(approve, stop_clock, schedule_rereview),
     ),
     _t(
@@ -361,6 +390,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {"under_rereview"},
         "approved",
         TOWNSHIP | COUNTY,
+        requires=(county_decides_for_relatives,),
         effects=(stop_clock, schedule_rereview),
     ),
     _t(
@@ -438,6 +468,12 @@ def perform(
     step = Step(session, application, user, comment.strip(), data or {}, today or clock.today())
     _take(step, transition, ip)
     return application
+
+
+def timeline_comment(text: str) -> str:
+    """`text` cut to what a timeline entry holds (the whole stays with its source)."""
+    longest = ApplicationEvent.comment.type.length
+    return text if len(text) <= longest else text[: longest - 1] + "…"
 
 
 def advance(

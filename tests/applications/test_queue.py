@@ -129,6 +129,7 @@ def test_bad_queue_filters_are_422(client, login):
         ("cursor=" + encode_cursor([0, "tomorrow", 1]), "cursor"),
         ("cursor=" + encode_cursor([1, 1, 1]), "cursor"),  # the second part is by id alone
         ("cursor=" + encode_cursor([]), "cursor"),
+        ("cursor=" + encode_cursor([1, 2**70]), "cursor"),  # beyond any database integer
     ]:
         response = client.get(f"/api/v1/applications?{query}", headers=login("county01"))
         assert response.status_code == 422, query
@@ -151,8 +152,8 @@ def test_a_queue_row_is_what_a_reviewer_decides_from_without_the_case_file(
         "region_name": "东街社区",
         "applicant": {"name": "王*英", "id_number": "110105********002X", "phone": None},
         "on_behalf": True,
-        "deadline": None,
-        "days_left": None,
+        "deadline": case["deadline"],  # received today: the township's 10 working days
+        "days_left": 10,
         "materials": {"required": 5, "accepted": 0, "missing": 5},
         "flags": [],
     }

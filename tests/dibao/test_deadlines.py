@@ -4,10 +4,12 @@ the county's decision, 45 once the county extends it with a reason."""
 from datetime import date
 
 import pytest
+from stdnum.cn import ric
 
 from backend.extensions import db
 from backend.models import Application
 from backend.services import clock, workdays
+from tests.dibao.conftest import visited
 
 
 def working_days_after(start: date, count: int) -> str:
@@ -102,3 +104,46 @@ def test_the_clock_stops_once_the_office_has_answered(
     assert case["deadline"] is not None
     answered = step(case, username, action, comment=comment, fresh=True).get_json()
     assert (answered["deadline"], answered["days_left"]) == (None, None)
+
+
+def test_a_submitted_case_counts_down_from_the_day_it_was_received(case_at, client, login):
+    case = case_at("submitted")
+    assert case["deadline"] == working_days_after(clock.today(), 10)
+    assert case["days_left"] == 10
+    db.session.get(Application, case["id"]).deadline = date(2026, 1, 5)
+    db.session.commit()
+    overdue = client.get("/api/v1/applications?overdue=true", headers=login("town01"))
+    assert [row["id"] for row in overdue.get_json()["items"]] == [case["id"]]
+
+
+def test_the_queue_lists_what_the_office_owes_first_the_nearest_deadline_at_the_top(
+    case_at, step, client, login
+):
+    def alone(status: str, serial: int) -> dict:  # one-person households: nobody in two
+        return case_at(status, "0", id_number=person(serial))
+
+    waiting = alone("submitted", 1)
+    publicized = alone("publicizing", 2)
+    accepted = alone("accepted", 3)
+    approved = alone("approved", 4)
+    returned = step(alone("accepted", 5), "town01", "return", "请补充户口簿")
+    rows = client.get("/api/v1/applications", headers=login("county01")).get_json()["items"]
+    # Due in 10 working days (filed first, first), in 30; then the rest, newest first.
+    expected = [waiting, accepted, publicized, returned.get_json(), approved]
+    assert [row["id"] for row in rows] == [case["id"] for case in expected]
+
+
+def person(serial: int) -> str:
+    body = f"11010519500101{serial:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_an_extension_during_the_township_review_keeps_its_ten_days(case_at, step):
+    case = case_at("accepted")
+    extended = step(case, "county01", "extend_deadline", comment="需补充核对").get_json()
+    assert extended["deadline"] == working_days_after(clock.today(), 10)
+    investigated = step(
+        extended, "town01", "record_investigation", data=visited(clock.today())
+    ).get_json()
+    approved = step(investigated, "town01", "township_approve").get_json()
+    assert approved["deadline"] == working_days_after(clock.today(), 45)

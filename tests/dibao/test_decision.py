@@ -134,3 +134,29 @@ def test_the_decision_is_audited_with_the_states_before_and_after(awaiting_decis
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "application.county_approve"))
     assert (row.before_status, row.after_status) == ("pending_confirmation", "approved")
     assert row.object_id == str(case["id"])
+
+
+def test_a_material_sent_back_after_the_township_approved_blocks_the_decision(
+    awaiting_decision, step, client, login
+):
+    case = awaiting_decision()
+    hukou = next(a for a in case["attachments"] if a["kind"] == "hukou")
+    sent_back = client.post(
+        f"/api/v1/attachments/{hukou['id']}/review",
+        json={"verdict": "needs_reupload", "comment": "户口簿照片不清楚"},
+        headers=login("county01"),
+    )
+    assert sent_back.status_code == 200, sent_back.get_json()
+    refused = step(case, "county01", "county_approve", fresh=True)
+    assert refused.status_code == 409
+    error = refused.get_json()["error"]
+    assert [m["kind"] for m in error["details"]["missing_materials"]] == ["hukou"]
+    batch = client.post(
+        "/api/v1/applications/batch-actions",
+        json={
+            "action": "county_approve",
+            "items": [{"id": case["id"], "version": case["version"]}],
+        },
+        headers=login("county01", fresh=True),
+    )
+    assert batch.get_json()["items"][0]["ok"] is False

@@ -1,6 +1,10 @@
 """POST /dibao/estimate and GET /standards: public, exact, dated."""
 
+from datetime import timedelta
+
 import pytest
+
+from backend.services import clock
 
 
 def estimate(client, **body):
@@ -184,3 +188,16 @@ def test_bad_standards_are_422_naming_the_field(demo, client, login, change, fie
 def test_only_county_staff_set_standards(demo, client, login):
     body = {"area_type": "urban", "amount": "600", "unit": "month", "effective_from": "2099-01-01"}
     assert client.post("/api/v1/standards", json=body, headers=login("town01")).status_code == 403
+
+
+def test_a_standard_cannot_start_on_a_day_already_past(demo, client, login):
+    yesterday = clock.today() - timedelta(days=1)
+    body = {"area_type": "urban", "amount": "600", "unit": "month"}
+    late = {**body, "effective_from": yesterday.isoformat()}
+    refused = client.post("/api/v1/standards", json=late, headers=login("county01"))
+    assert refused.status_code == 422
+    assert "effective_from" in refused.get_json()["error"]["details"]
+    today = {**body, "effective_from": clock.today().isoformat()}
+    assert (
+        client.post("/api/v1/standards", json=today, headers=login("county01")).status_code == 201
+    )

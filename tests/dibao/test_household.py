@@ -1,5 +1,7 @@
 """按户施保: a 低保 application names the whole common household, once per person."""
 
+import threading
+
 import pytest
 
 from tests.factories import household, member_id_number
@@ -123,6 +125,26 @@ def with_members(*members):
             with_members(member(income_sources=[{"source": "", "amount": "0"}])),
             "household.members.1.income_sources.0.source",
         ),
+        (
+            with_members(member(income_sources=[{"source": "工资", "amount": "-5"}])),
+            "household.members.1.income_sources.0.amount",
+        ),
+        (
+            with_members(member(income_sources=[{"source": "工资"}])),
+            "household.members.1.income_sources.0.amount",
+        ),
+        (
+            with_members(
+                member(
+                    monthly_income="0",  # eleven sources adding up: too many all the same
+                    income_sources=[{"source": f"来源{n}", "amount": "0"} for n in range(11)],
+                )
+            ),
+            "household.members.1.income_sources",
+        ),
+        (with_members(member(income_sources="工资")), "household.members.1.income_sources"),
+        (with_members(member(able_to_work="yes please")), "household.members.1.able_to_work"),
+        (with_members(member(able_to_work=None)), "household.members.1.able_to_work"),
     ],
 )
 def test_bad_households_are_422_naming_the_field(client, login, payload, field):
@@ -138,3 +160,55 @@ def test_income_sources_that_add_up_are_kept(client, login):
         {"source": "工资", "amount": "250.00"},
         {"source": "养殖", "amount": "50.00"},
     ]
+
+
+def test_two_filings_of_the_same_person_at_once_keep_them_in_one_household(app, login):
+    """Two agents (or an agent and the resident) file at the same instant, each naming the
+    same child: one household gets the child, the other a clear refusal."""
+    shared = member(id_number=member_id_number(7))
+    applicants = [f"11010519600101{serial:03d}" for serial in range(8)]
+    bodies = [
+        body(
+            applicant,
+            household={
+                "area_type": "urban",
+                "members": [
+                    {
+                        "name": "王秀英",
+                        "id_number": applicant,
+                        "relation": "self",
+                        "monthly_income": "0",
+                    },
+                    shared,
+                ],
+            },
+        )
+        for applicant in map(with_check_digit, applicants)
+    ]
+    answers = post_at_once(app, login("agent0101"), bodies)
+    assert sorted(answers) == [201] + [422] * (len(bodies) - 1)
+
+
+def with_check_digit(body17: str) -> str:
+    from stdnum.cn import ric
+
+    return body17 + ric.calc_check_digit(body17 + "0")
+
+
+def post_at_once(app, headers, bodies) -> list[int]:
+    start = threading.Barrier(len(bodies))
+    answers: list[int] = []
+
+    def post_one(payload):
+        client = app.test_client()  # each thread its own client, request and session
+        start.wait()
+        answers.append(
+            client.post("/api/v1/applications", json=payload, headers=headers).status_code
+        )
+
+    threads = [threading.Thread(target=post_one, args=(payload,)) for payload in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers

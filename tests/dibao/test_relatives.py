@@ -99,3 +99,16 @@ def test_bad_registrations_are_422_naming_the_field(client, login, change, field
     response = register(client, login, **change)
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["error"]["details"]
+
+
+def test_the_township_cannot_keep_a_relatives_benefit_alone_at_re_review(
+    client, login, case_at, step
+):
+    case = step(case_at("approved"), "town01", "start_rereview").get_json()
+    register(client, login)  # registered since the approval
+    refused = step(case, "town01", "continue")
+    assert refused.status_code == 409
+    assert "须由县级作出" in refused.get_json()["error"]["message"]
+    kept = step(case, "county01", "continue")
+    assert kept.status_code == 200, kept.get_json()
+    assert kept.get_json()["status"] == "approved"

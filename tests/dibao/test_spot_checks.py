@@ -1,9 +1,10 @@
 """抽查: at least 10 % of a township's approved cases, drawn reproducibly from a seed."""
 
 import pytest
+from sqlalchemy import select
 
 from backend.extensions import db
-from backend.models import Application
+from backend.models import Application, AuditLog
 from backend.services.spot_checks import draw_order
 
 CHENGGUAN = "990101000000"
@@ -16,13 +17,16 @@ UNPAID = ("pending_confirmation", "terminated")
 
 @pytest.fixture
 def approved_cases(open_case):
-    """Twelve paid cases in 城关镇, two in 河口乡, and two unpaid in 城关镇."""
+    """Twelve paid 低保 households in 城关镇, two in 河口乡, two unpaid in 城关镇, and a
+    paid elderly allowance in 城关镇 (not 低保: never drawn)."""
     ids = []
     for serial, status in enumerate(PAID * 4 + PAID[:2] + UNPAID):
         agent = "agent0101" if serial < 12 or serial >= 14 else "agent0201"
-        case = open_case(agent, id_number=resident(serial), program="elderly_allowance")
+        case = open_case(agent, id_number=resident(serial))
         db.session.get(Application, case["id"]).status = status
         ids.append(case["id"])
+    elderly = open_case(id_number=resident(99), program="elderly_allowance")
+    db.session.get(Application, elderly["id"]).status = "approved"
     db.session.commit()
     return ids[:12], ids[12:14]
 
@@ -35,7 +39,7 @@ def resident(serial: int) -> str:
 
 
 def draw(client, login, **changes):
-    body = {"township_code": CHENGGUAN, "ratio": 0.1, **changes}
+    body = {"township": CHENGGUAN, "ratio": 0.1, **changes}
     return client.post("/api/v1/spot-checks", json=body, headers=login("county01"))
 
 
@@ -76,6 +80,51 @@ def test_results_are_recorded_per_case(client, login, approved_cases):
     assert recorded["checked_at"]
 
 
+def test_a_discrepancy_sends_the_household_to_re_review_with_the_finding(
+    client, login, approved_cases
+):
+    chengguan, _ = approved_cases
+    check = draw(client, login, ratio="1", seed="s").get_json()
+    approved = next(i for i in chengguan if reload(i).status == "approved")
+    url = f"/api/v1/spot-checks/{check['id']}/cases/{approved}/result"
+    body = {"result": "discrepancy", "note": "家中新增务工收入"}
+    assert client.post(url, json=body, headers=login("county01")).status_code == 200
+    case = client.get(f"/api/v1/applications/{approved}", headers=login("county01")).get_json()
+    assert case["status"] == "under_rereview"
+    assert case["timeline"][-1]["comment"] == "抽查发现:家中新增务工收入"
+    assert case["days_left"] == 10
+
+
+def test_a_confirmed_household_stays_as_it_is(client, login, approved_cases):
+    chengguan, _ = approved_cases
+    check = draw(client, login, ratio="1", seed="s").get_json()
+    approved = next(i for i in chengguan if reload(i).status == "approved")
+    url = f"/api/v1/spot-checks/{check['id']}/cases/{approved}/result"
+    response = client.post(url, json={"result": "confirmed"}, headers=login("county01"))
+    assert response.status_code == 200
+    assert reload(approved).status == "approved"
+
+
+def test_draws_and_results_are_audited(client, login, approved_cases):
+    check = draw(client, login, seed="audit-me").get_json()
+    first = check["cases"][0]["application_id"]
+    url = f"/api/v1/spot-checks/{check['id']}/cases/{first}/result"
+    client.post(url, json={"result": "confirmed"}, headers=login("county01"))
+    entries = db.session.scalars(
+        select(AuditLog).where(AuditLog.action.startswith("spot_check.")).order_by(AuditLog.id)
+    ).all()
+    assert [(e.action, e.note) for e in entries] == [
+        ("spot_check.draw", "seed audit-me"),
+        ("spot_check.result", "confirmed"),
+    ]
+    assert entries[1].object_id == str(first)
+
+
+def reload(case_id: int) -> Application:
+    db.session.expire_all()
+    return db.session.get(Application, case_id)
+
+
 def test_a_case_outside_the_sample_is_404(client, login, approved_cases):
     check = draw(client, login, seed="s").get_json()
     _, hekou = approved_cases
@@ -85,7 +134,7 @@ def test_a_case_outside_the_sample_is_404(client, login, approved_cases):
 
 
 def test_only_county_staff_draw(client, login, approved_cases):
-    body = {"township_code": CHENGGUAN, "ratio": 0.1}
+    body = {"township": CHENGGUAN, "ratio": 0.1}
     response = client.post("/api/v1/spot-checks", json=body, headers=login("town01"))
     assert response.status_code == 403
 
@@ -99,9 +148,9 @@ def test_only_county_staff_draw(client, login, approved_cases):
         ({"ratio": "０.２"}, "ratio"),
         ({"ratio": True}, "ratio"),
         ({"ratio": "0.1234"}, "ratio"),
-        ({"township_code": "990101001000"}, "township_code"),  # a village
-        ({"township_code": "990100000000"}, "township_code"),  # the county
-        ({"township_code": "99010100000"}, "township_code"),
+        ({"township": "990101001000"}, "township"),  # a village
+        ({"township": "990100000000"}, "township"),  # the county
+        ({"township": "99010100000"}, "township"),
         ({"seed": "has space"}, "seed"),
         ({"population": 3}, "population"),
     ],

@@ -3,6 +3,7 @@ them read one by one or all at once."""
 
 import pytest
 
+from backend.api.pagination import encode_cursor
 from backend.extensions import db
 from backend.models import Notification
 from backend.services import notifications
@@ -96,6 +97,7 @@ def test_someone_elses_notification_does_not_exist_for_you(client, login):
         ("limit=１", "limit"),
         ("cursor=%21%21", "cursor"),
         ("cursor=" + "a" * 201, "cursor"),
+        ("cursor=" + encode_cursor([2**70]), "cursor"),  # beyond any database integer
         ("unread=maybe", "unread"),
     ],
 )
