@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from stdnum.cn import ric
 
 from backend.extensions import db
-from backend.models.marriage import Appointment, Service, Slot
+from backend.models.marriage import Appointment, AppointmentStatus, Service, Slot
 from backend.services import clock, users
 from backend.services.marriage import booking
 
@@ -61,3 +61,25 @@ def book_earlier(slot: Slot, serial: int = 1, days_before: int = 3) -> Appointme
     )
     db.session.commit()
     return appointment
+
+
+def record_no_shows(slot: Slot, man: dict, count: int, service: Service = Service.MARRIAGE):
+    """`count` past appointments of `man` (each with another partner) on `slot`, missed."""
+    registrar = users.find_by_username(db.session, "registrar01")
+    for serial in range(count):
+        partner = couple(slot.day, serial=20 + serial)[1]
+        appointment = booking.book(
+            db.session,
+            registrar,
+            slot_id=slot.id,
+            service=service,
+            party_a=man,
+            party_b=partner,
+            on_behalf=False,
+            now=datetime.combine(slot.day - timedelta(days=3), time(9), clock.SHANGHAI),
+        )
+        appointment.status = AppointmentStatus.NO_SHOW
+        for party in appointment.parties:
+            party.active = False
+        db.session.flush()
+    db.session.commit()

@@ -10,11 +10,17 @@ from sqlalchemy.exc import IntegrityError
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.models import Role
-from backend.models.marriage import Appointment, AppointmentStatus, Service, Slot
+from backend.models.marriage import Appointment, Service, Slot
 from backend.services import clock, users
-from backend.services.marriage import booking, rules
+from backend.services.marriage import rules
 from backend.services.marriage.parties import parse_couple, to_row
-from tests.marriage.helpers import booking_body, couple, id_number, years_before
+from tests.marriage.helpers import (
+    booking_body,
+    couple,
+    id_number,
+    record_no_shows,
+    years_before,
+)
 
 URL = "/api/v1/appointments"
 
@@ -230,33 +236,12 @@ def test_booking_closes_the_day_before(client, login, make_slot):
     )
 
 
-def _no_shows(slot, man, count):
-    registrar = users.find_by_username(db.session, "registrar01")
-    for serial in range(count):
-        partner = couple(slot.day, serial=20 + serial)[1]
-        appointment = booking.book(
-            db.session,
-            registrar,
-            slot_id=slot.id,
-            service=Service.MARRIAGE,
-            party_a=man,
-            party_b=partner,
-            on_behalf=False,
-            now=datetime.combine(slot.day - timedelta(days=3), time(9), clock.SHANGHAI),
-        )
-        appointment.status = AppointmentStatus.NO_SHOW
-        for party in appointment.parties:
-            party.active = False
-        db.session.flush()
-    db.session.commit()
-
-
 def test_two_no_shows_block_online_booking_but_not_the_counter(
     client, citizen, login, make_slot, soon
 ):
     past = make_slot(clock.today() - timedelta(days=10))
     man, woman = couple(soon)
-    _no_shows(past, man, 2)
+    record_no_shows(past, man, 2)
     slot = make_slot(soon)
     _, headers = citizen(man)
     blocked = client.post(URL, json=booking_body(slot.id, man, woman), headers=headers)
@@ -271,7 +256,7 @@ def test_two_no_shows_block_online_booking_but_not_the_counter(
 
 
 def test_one_no_show_does_not_block(client, citizen, make_slot, soon):
-    _no_shows(make_slot(clock.today() - timedelta(days=10)), couple(soon)[0], 1)
+    record_no_shows(make_slot(clock.today() - timedelta(days=10)), couple(soon)[0], 1)
     man, woman = couple(soon)
     _, headers = citizen(man)
     assert (
@@ -280,6 +265,34 @@ def test_one_no_show_does_not_block(client, citizen, make_slot, soon):
         ).status_code
         == 201
     )
+
+
+def test_a_no_show_older_than_the_lookback_does_not_count(client, citizen, office, make_slot, soon):
+    man, woman = couple(soon)
+    record_no_shows(make_slot(clock.today() - timedelta(days=40)), man, 2)
+    _, headers = citizen(man)
+    body = booking_body(make_slot(soon).id, man, woman)
+    office.no_show_lookback_days = 40
+    db.session.commit()
+    assert client.post(URL, json=body, headers=headers).status_code == 409
+    office.no_show_lookback_days = 39
+    db.session.commit()
+    assert client.post(URL, json=body, headers=headers).status_code == 201
+
+
+def test_the_no_show_block_ends_after_its_length(client, citizen, office, make_slot, soon):
+    man, woman = couple(soon)
+    record_no_shows(make_slot(clock.today() - timedelta(days=10)), man, 2)
+    _, headers = citizen(man)
+    body = booking_body(make_slot(soon).id, man, woman)
+    office.no_show_block_days = 10  # blocked until today, inclusive
+    db.session.commit()
+    blocked = client.post(URL, json=body, headers=headers)
+    assert blocked.status_code == 409
+    assert clock.today().isoformat() in blocked.get_json()["error"]["message"]
+    office.no_show_block_days = 9
+    db.session.commit()
+    assert client.post(URL, json=body, headers=headers).status_code == 201
 
 
 GOOD = {"name": "张伟", "id_number": "11010519491231002X", "phone": "13900000001"}

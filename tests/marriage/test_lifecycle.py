@@ -8,9 +8,9 @@ import qrcode
 from PIL import Image
 
 from backend.extensions import db
-from backend.models.marriage import Appointment, Slot
+from backend.models.marriage import Appointment, Service, Slot
 from backend.services import clock, daily
-from tests.marriage.helpers import book_earlier, booking_body, couple
+from tests.marriage.helpers import book_earlier, booking_body, couple, record_no_shows
 
 URL = "/api/v1/appointments"
 
@@ -173,6 +173,31 @@ def test_rescheduling_to_a_full_slot_keeps_the_old_appointment(
     assert client.get(f"{URL}/{old['id']}", headers=headers).get_json()["status"] == "booked"
     db.session.expire_all()
     assert (old_slot.booked, full_slot.booked) == (1, 1)
+
+
+def test_rescheduling_online_is_refused_while_no_shows_block_online_booking(
+    client, citizen, login, make_slot, soon
+):
+    old_slot, new_slot = make_slot(soon, "am", 3), make_slot(soon, "pm", 3)
+    man, woman = couple(soon)
+    _, headers = citizen(man)
+    old = client.post(URL, json=booking_body(old_slot.id, man, woman), headers=headers).get_json()
+    # Since he booked, he missed two appointments of another kind.
+    record_no_shows(make_slot(clock.today() - timedelta(days=10)), man, 2, Service.DIVORCE)
+    refused = client.post(
+        f"{URL}/{old['id']}/reschedule", json={"slot_id": new_slot.id}, headers=headers
+    )
+    assert refused.status_code == 409
+    assert "前不能在线预约" in refused.get_json()["error"]["message"]
+    assert client.get(f"{URL}/{old['id']}", headers=headers).get_json()["status"] == "booked"
+    at_counter = client.post(
+        f"{URL}/{old['id']}/reschedule",
+        json={"slot_id": new_slot.id},
+        headers=login("registrar01"),
+    )
+    assert at_counter.status_code == 200, at_counter.get_json()
+    db.session.expire_all()
+    assert (old_slot.booked, new_slot.booked) == (0, 1)
 
 
 def test_bad_reschedule_bodies_are_422(client, citizen, make_slot, soon):

@@ -1,11 +1,13 @@
 """候补: a freed place goes to the first couple in line, held for a while, then to the
 next; never to two couples at once."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytest
 from rq import Queue
 from sqlalchemy import select
 
+from backend.errors import ActionNotAllowed
 from backend.extensions import db
 from backend.models import Notification
 from backend.models.marriage import Slot, WaitlistEntry
@@ -125,6 +127,27 @@ def test_leaving_while_offered_passes_the_place_on(client, login, make_slot, soo
     assert (
         client.get(f"/api/v1/slots/{slot.id}/waitlist", headers=stranger).get_json()["items"] == []
     )
+
+
+def test_an_offer_cannot_be_accepted_once_booking_has_closed(client, login, make_slot):
+    """An offer made late on the last booking day runs past midnight: on the
+    appointment day itself it can no longer be taken."""
+    tomorrow = clock.today() + timedelta(days=1)
+    slot, (booked_id,) = full_slot(client, login, make_slot, tomorrow)
+    first = join(client, slot, 1, login("agent0101")).get_json()
+    client.post(f"{URL}/{booked_id}/cancel", headers=login("registrar01"))
+    entry = db.session.get(WaitlistEntry, first["id"])
+    entry.offered_until = datetime.combine(tomorrow, time(0, 30), clock.SHANGHAI)
+    db.session.commit()
+    on_the_day = datetime.combine(tomorrow, time(0, 10), clock.SHANGHAI)
+    with pytest.raises(ActionNotAllowed) as refused:
+        waitlist.accept(db.session, entry, on_the_day)
+    assert "已停止预约" in refused.value.message
+    db.session.rollback()
+    assert db.session.get(WaitlistEntry, first["id"]).status == "offered"
+    last_evening = datetime.combine(clock.today(), time(23, 50), clock.SHANGHAI)
+    appointment = waitlist.accept(db.session, entry, last_evening)
+    assert appointment.slot_id == slot.id
 
 
 def test_bad_waitlist_values_are_422(client, login, make_slot, soon):

@@ -15,13 +15,15 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, Conflict, NotFound, ValidationFailed
-from backend.models import RegistryOffice, Role, User
+from backend.models import RegistryOffice, User
 from backend.models.marriage import (
+    ACTIVE_STATUSES,
+    Appointment,
     Ballot,
     BallotEntry,
     BallotStatus,
@@ -45,10 +47,36 @@ def create(
         raise Conflict(f"{day.isoformat()} 已设置摇号")
     if not session.scalar(select(Slot.id).where(Slot.office_id == office.id, Slot.day == day)):
         raise ValidationFailed.field("date", "该日期没有预约时段,请先生成时段")
+    _check_no_place_taken_yet(session, office, day, now)
     ballot = Ballot(office_id=office.id, day=day, entries_close_at=entries_close_at)
     session.add(ballot)
     session.flush()
     return ballot
+
+
+def _check_no_place_taken_yet(
+    session: Session, office: RegistryOffice, day: date, now: datetime
+) -> None:
+    """A draw is fair only if nobody got a place first: not once booking has opened
+    (scripts book at the release time), nor with marriage bookings already made."""
+    opens_at = rules.booking_opens_at(office, day)
+    if now >= opens_at:
+        raise ActionNotAllowed(
+            f"{day.isoformat()} 已于 {opens_at:%Y-%m-%d %H:%M} 开放预约,不能再改为摇号"
+        )
+    booked = session.scalar(
+        select(func.count())
+        .select_from(Appointment)
+        .join(Slot, Slot.id == Appointment.slot_id)
+        .where(
+            Slot.office_id == office.id,
+            Slot.day == day,
+            Appointment.service == Service.MARRIAGE,
+            Appointment.status.in_(ACTIVE_STATUSES),
+        )
+    )
+    if booked:
+        raise ActionNotAllowed(f"{day.isoformat()} 已有 {booked} 个结婚登记预约,不能再改为摇号")
 
 
 def get_managed_ballot(session: Session, user: User, office_id: int, ballot_id: int) -> Ballot:
@@ -80,9 +108,7 @@ def enter(
     people = parties.parse_couple(Service.MARRIAGE, party_a, party_b, ballot.day, today)
     rules.check_booker(booker, people[0], on_behalf)
     office = session.get(RegistryOffice, ballot.office_id)
-    if booker.role != Role.REGISTRAR:
-        for person in people:
-            rules.check_not_blocked(session, office, person, today)
+    rules.check_none_blocked(session, booker, office, people, today)
     indexes = [person.index for person in people]
     already = session.scalar(
         select(BallotEntry.id).where(
@@ -141,26 +167,37 @@ def draw(session: Session, ballot: Ballot, now: datetime, seed: str | None = Non
     for entry_id in draw_order(seed, entries):
         entry = entries[entry_id]
         slot = next((s for s in day_slots if s.remaining > 0), None)
-        appointment = None
-        if slot is not None:
-            typed = parties.unseal(entry.parties_cipher)
-            people = parties.parse_couple(
-                Service.MARRIAGE, typed[0], typed[1], ballot.day, clock.shanghai_date(now)
-            )
-            try:
-                appointment = appointments.create(
-                    session,
-                    slot,
-                    Service.MARRIAGE,
-                    people,
-                    booked_by_id=entry.booked_by_id,
-                    on_behalf=entry.on_behalf,
-                    now=now,
-                )
-            except DuplicateBooking:
-                appointment = None  # they booked another date meanwhile
+        appointment = None if slot is None else _book_winner(session, entry, slot, now)
         _settle(session, entry, office, ballot.day, appointment)
     return ballot
+
+
+def _book_winner(
+    session: Session, entry: BallotEntry, slot: Slot, now: datetime
+) -> Appointment | None:
+    """The winner's appointment, or None when one of them booked another date meanwhile.
+
+    A booking committed elsewhere between the check and the insert fails the flush on
+    the unique index; the savepoint undoes only this winner's writes, so the draw goes
+    on to the next entry instead of failing as a whole.
+    """
+    typed = parties.unseal(entry.parties_cipher)
+    people = parties.parse_couple(
+        Service.MARRIAGE, typed[0], typed[1], slot.day, clock.shanghai_date(now)
+    )
+    try:
+        with session.begin_nested():
+            return appointments.create(
+                session,
+                slot,
+                Service.MARRIAGE,
+                people,
+                booked_by_id=entry.booked_by_id,
+                on_behalf=entry.on_behalf,
+                now=now,
+            )
+    except DuplicateBooking:
+        return None
 
 
 def _settle(session: Session, entry: BallotEntry, office: RegistryOffice, day: date, appointment):

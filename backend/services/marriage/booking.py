@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, Forbidden, NotFound, ValidationFailed
-from backend.models import RegistryOffice, Role, User
+from backend.models import RegistryOffice, User
 from backend.models.marriage import (
     Appointment,
     AppointmentParty,
@@ -59,9 +59,7 @@ def book(
     rules.check_booker(booker, people[0], on_behalf)
     rules.check_window(slot.office, slot.day, now)
     rules.check_not_reserved(session, slot, service)
-    if booker.role != Role.REGISTRAR:  # the block is on online booking, not the counter
-        for person in people:
-            rules.check_not_blocked(session, slot.office, person, clock.shanghai_date(now))
+    rules.check_none_blocked(session, booker, slot.office, people, clock.shanghai_date(now))
     return appointments.create(
         session, slot, service, people, booked_by_id=booker.id, on_behalf=on_behalf, now=now
     )
@@ -181,6 +179,7 @@ def reschedule(
     )
     rules.check_window(new_slot.office, new_slot.day, now)
     rules.check_not_reserved(session, new_slot, service)
+    rules.check_none_blocked(session, user, new_slot.office, people, clock.shanghai_date(now))
     slots.take_place(session, new_slot.id)  # the first write: a full slot changes nothing
     cancel(session, user, appointment, now)
     return appointments.create(

@@ -69,22 +69,40 @@ def check_not_reserved(session: Session, slot: Slot, service: Service) -> None:
         )
 
 
-def check_window(office: RegistryOffice, day: date, now: datetime) -> None:
-    """Booking opens `max_days_ahead` days before, at the release time, and closes
-    `min_days_ahead` days before the slot date."""
-    opens_at = datetime.combine(
+def booking_opens_at(office: RegistryOffice, day: date) -> datetime:
+    """Booking opens `max_days_ahead` days before the slot date, at the release time."""
+    return datetime.combine(
         day - timedelta(days=office.max_days_ahead), office.release_time, clock.SHANGHAI
     )
-    last_day = day - timedelta(days=office.min_days_ahead)
+
+
+def booking_closed(office: RegistryOffice, day: date, now: datetime) -> bool:
+    """Booking closes `min_days_ahead` days before the slot date."""
+    return clock.shanghai_date(now) > day - timedelta(days=office.min_days_ahead)
+
+
+def check_window(office: RegistryOffice, day: date, now: datetime) -> None:
+    opens_at = booking_opens_at(office, day)
     if now < opens_at:
         raise ValidationFailed.field("slot_id", f"该日期将于 {opens_at:%Y-%m-%d %H:%M} 开放预约")
-    if clock.shanghai_date(now) > last_day:
+    if booking_closed(office, day, now):
         raise ValidationFailed.field(
             "slot_id", f"须至少提前{office.min_days_ahead}天预约,该日期已停止预约"
         )
 
 
-def check_not_blocked(
+def check_none_blocked(
+    session: Session, user: User, office: RegistryOffice, people: list[Person], today: date
+) -> None:
+    """The no-show block is on online booking: office staff at the counter (a
+    registrar taking a call) still book, reschedule and enter for the couple."""
+    if user.role in offices.MANAGING_ROLES:
+        return
+    for person in people:
+        _check_not_blocked(session, office, person, today)
+
+
+def _check_not_blocked(
     session: Session, office: RegistryOffice, person: Person, today: date
 ) -> None:
     """Repeated no-shows take away online booking for a while (office settings)."""

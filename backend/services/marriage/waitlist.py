@@ -18,7 +18,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, NotFound
-from backend.models import Role, User
+from backend.models import User
 from backend.models.marriage import (
     Appointment,
     Service,
@@ -51,9 +51,7 @@ def join(
     rules.check_booker(booker, people[0], on_behalf)
     rules.check_window(slot.office, slot.day, now)
     rules.check_not_reserved(session, slot, service)
-    if booker.role != Role.REGISTRAR:
-        for person in people:
-            rules.check_not_blocked(session, slot.office, person, today)
+    rules.check_none_blocked(session, booker, slot.office, people, today)
     if slot.remaining > 0:
         raise ActionNotAllowed("该时段仍有名额,请直接预约")
     indexes = [person.index for person in people]
@@ -134,7 +132,15 @@ def get_own(session: Session, user: User, slot_id: int, entry_id: int) -> Waitli
 
 
 def accept(session: Session, entry: WaitlistEntry, now: datetime) -> Appointment:
-    """Take the offered place: the held place becomes the couple's appointment."""
+    """Take the offered place: the held place becomes the couple's appointment.
+
+    Booking's closing holds here too: an offer made late on the last booking day
+    would otherwise be taken on the appointment day itself."""
+    slot = entry.slot
+    if rules.booking_closed(slot.office, slot.day, now):
+        raise ActionNotAllowed(
+            f"须至少提前{slot.office.min_days_ahead}天预约,该时段已停止预约,候补名额已失效"
+        )
     claimed = session.execute(
         update(WaitlistEntry)
         .where(
@@ -149,7 +155,6 @@ def accept(session: Session, entry: WaitlistEntry, now: datetime) -> Appointment
         session.refresh(entry)
         raise ActionNotAllowed("该候补名额已失效")
     typed = parties.unseal(entry.parties_cipher)
-    slot = entry.slot
     people = parties.parse_couple(
         Service(entry.service),
         typed[0],
