@@ -28,6 +28,9 @@ AUDIT_RETENTION_MIN_DAYS = 184  # 网络安全法 第二十一条: network logs 
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# The outside channels `backend.services.notifications.CHANNELS` can send through.
+NOTIFICATION_CHANNEL_NAMES = ("console", "sms", "wechat")
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot be used; the message names the setting."""
@@ -55,6 +58,11 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def _names(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated list; blanks are dropped, so an empty value means none."""
+    return tuple(part.strip() for part in env.get(name, default).split(",") if part.strip())
 
 
 def database_uri(url: str) -> str:
@@ -97,7 +105,11 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "ATTACHMENT_MIN_SHARPNESS": _int(env, "ATTACHMENT_MIN_SHARPNESS", 12),
         "ATTACHMENT_MAX_ATTEMPTS": _int(env, "ATTACHMENT_MAX_ATTEMPTS", 8),
         "SWEEP_AFTER_MINUTES": _int(env, "SWEEP_AFTER_MINUTES", 5),
-        "NOTIFICATION_CHANNELS": tuple(env.get("NOTIFICATION_CHANNELS", "console").split(",")),
+        # Channels besides the inbox (checked by `check_settings`): `console` logs;
+        # `sms` texts accounts with a phone through SMS_BACKEND and also texts the
+        # day-before appointment reminder to a party with no account, at the phone typed
+        # at booking; `wechat` sends subscribe messages to accounts with an openid.
+        "NOTIFICATION_CHANNELS": _names(env, "NOTIFICATION_CHANNELS", "console"),
         "JSON_MAX_DEPTH": _int(env, "JSON_MAX_DEPTH", 32),
         "JWT_ACCESS_TOKEN_MINUTES": _int(env, "JWT_ACCESS_TOKEN_MINUTES", 15),
         "JWT_REFRESH_TOKEN_DAYS": _int(env, "JWT_REFRESH_TOKEN_DAYS", 7),
@@ -122,6 +134,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "WECHAT_APPID": env.get("WECHAT_APPID", ""),
         "WECHAT_SECRET": env.get("WECHAT_SECRET", ""),
         "WECHAT_TIMEOUT_SECONDS": _int(env, "WECHAT_TIMEOUT_SECONDS", 5),
+        # Subscribe messages (订阅消息): `console` only logs, so production refuses the
+        # `wechat` channel until a real sender exists (see `check_channels`).
+        "WECHAT_MESSAGE_BACKEND": _choice(env, "WECHAT_MESSAGE_BACKEND", ("console",), "console"),
         "ARGON2_TIME_COST": _int(env, "ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int(env, "ARGON2_MEMORY_COST", 65536),
         "RQ_QUEUES": ("default", "attachments", "notifications"),
@@ -145,11 +160,31 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
 def check_settings(config: Mapping[str, Any]) -> None:
     """Refuse settings the product must not run with."""
     check_secrets(config)
+    check_channels(config)
     retention = config.get("AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MIN_DAYS)
     if retention < AUDIT_RETENTION_MIN_DAYS:
         raise ConfigError(
             f"AUDIT_RETENTION_DAYS must be at least {AUDIT_RETENTION_MIN_DAYS} (six months), "
             f"got {retention}"
+        )
+
+
+def check_channels(config: Mapping[str, Any]) -> None:
+    """Refuse a channel nobody can send through, before any notification is written."""
+    names = config.get("NOTIFICATION_CHANNELS", ())
+    unknown = sorted(set(names) - set(NOTIFICATION_CHANNEL_NAMES))
+    if unknown:
+        raise ConfigError(
+            f"NOTIFICATION_CHANNELS names unknown channels {', '.join(unknown)}; "
+            f"known: {', '.join(NOTIFICATION_CHANNEL_NAMES)}"
+        )
+    if (
+        config.get("APP_ENV") == "production"
+        and "wechat" in names
+        and config.get("WECHAT_MESSAGE_BACKEND") == "console"
+    ):
+        raise ConfigError(
+            "NOTIFICATION_CHANNELS names wechat, but WECHAT_MESSAGE_BACKEND=console only logs"
         )
 
 

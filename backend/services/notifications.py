@@ -5,7 +5,12 @@ A notification always lands in the user's inbox (`GET /api/v1/me/inbox`). For ea
 configured channel (`NOTIFICATION_CHANNELS`) that can reach the user, a delivery row
 is added in the same transaction and sent by an RQ job once that transaction
 commits; a sweeper re-enqueues deliveries Redis lost. Delivery is at least once.
-A WeChat or SMS channel is one more class in `CHANNELS`; callers do not change.
+Channels: `console` (the log), `sms` (the account's phone, through `sms.sender()`),
+`wechat` (a subscribe message to the account's openid, through
+`wechat.message_sender()`); another one is one more class in `CHANNELS`.
+
+Someone with no account has no inbox: `text_to_phone` reaches them by SMS alone, and
+only when the `sms` channel is configured.
 """
 
 from __future__ import annotations
@@ -18,14 +23,14 @@ from typing import Any, Protocol
 from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session
 
 from backend.errors import NotFound
 from backend.jobs.queue import enqueue
 from backend.models import Notification, NotificationDelivery, User
 from backend.models.notification import DeliveryStatus
-from backend.services import clock
+from backend.services import after_commit, clock, sms, wechat
+from backend.services.users import phone_of
 
 log = logging.getLogger(__name__)
 
@@ -138,14 +143,8 @@ def notify(session: Session, user: User, event: str, data: dict[str, Any]) -> No
     notification, so it must carry no personal data (identity or phone numbers).
     Nothing is sent before the caller commits; a rollback sends nothing.
     """
-    template = EVENTS[event]
-    notification = Notification(
-        user_id=user.id,
-        event=event,
-        title=template.title.format_map(data),
-        body=template.body.format_map(data),
-        data=data,
-    )
+    title, body = render(event, data)
+    notification = Notification(user_id=user.id, event=event, title=title, body=body, data=data)
     session.add(notification)
     deliveries = [
         NotificationDelivery(notification=notification, channel=channel.name)
@@ -154,8 +153,29 @@ def notify(session: Session, user: User, event: str, data: dict[str, Any]) -> No
     ]
     session.add_all(deliveries)
     session.flush()
-    session.info.setdefault(PENDING_DELIVERIES, []).extend(d.id for d in deliveries)
+    for delivery in deliveries:
+        after_commit.call(session, request_delivery, delivery.id)
     return notification
+
+
+def render(event: str, data: dict[str, Any]) -> tuple[str, str]:
+    """(title, body) of `event` (a key of `EVENTS`) over `data`."""
+    template = EVENTS[event]
+    return template.title.format_map(data), template.body.format_map(data)
+
+
+def text_to_phone(session: Session, phone: str, event: str, data: dict[str, Any]) -> bool:
+    """Tell someone with no account about `event` by a text to `phone`, when the `sms`
+    channel is configured; return whether a text was sent.
+
+    It is sent within the caller's transaction (the outbox row commits with it), so
+    the caller's own guard decides that it goes out once; there is no delivery row,
+    since there is no notification to hang it on.
+    """
+    if SmsChannel.name not in current_app.config["NOTIFICATION_CHANNELS"]:
+        return False
+    sms.sender().send(session, phone, sms.notice_text(*render(event, data)), purpose=SMS_PURPOSE)
+    return True
 
 
 # ---- channels ------------------------------------------------------------------------
@@ -167,8 +187,8 @@ class Channel(Protocol):
     def reaches(self, user: User) -> bool:
         """Whether this channel has a way to this user (an openid, a phone, …)."""
 
-    def send(self, user: User, notification: Notification) -> None:
-        """Send it now; raise to have the job retry."""
+    def send(self, session: Session, user: User, notification: Notification) -> None:
+        """Send it now, within `session`'s transaction; raise to have the job retry."""
 
 
 class ConsoleChannel:
@@ -179,15 +199,48 @@ class ConsoleChannel:
     def reaches(self, user: User) -> bool:
         return True
 
-    def send(self, user: User, notification: Notification) -> None:
+    def send(self, session: Session, user: User, notification: Notification) -> None:
         log.info("notification %s to user %s: %s", notification.id, user.id, notification.title)
 
 
-CHANNELS: dict[str, Channel] = {"console": ConsoleChannel()}
+SMS_PURPOSE = "notification"  # of the text, in `sms_outbox`
+
+
+class SmsChannel:
+    """A text to the account's phone, through the configured `SMS_BACKEND`."""
+
+    name = "sms"
+
+    def reaches(self, user: User) -> bool:
+        return user.phone_cipher is not None
+
+    def send(self, session: Session, user: User, notification: Notification) -> None:
+        text = sms.notice_text(notification.title, notification.body)
+        sms.sender().send(session, phone_of(user), text, purpose=SMS_PURPOSE)
+
+
+class WeChatChannel:
+    """A subscribe message to the account's openid (it signed in through the mini
+    program), through the configured `WECHAT_MESSAGE_BACKEND`."""
+
+    name = "wechat"
+
+    def reaches(self, user: User) -> bool:
+        return bool(user.wechat_openid)
+
+    def send(self, session: Session, user: User, notification: Notification) -> None:
+        wechat.message_sender().send(user.wechat_openid, notification.title, notification.body)
+
+
+CHANNELS: dict[str, Channel] = {
+    channel.name: channel for channel in (ConsoleChannel(), SmsChannel(), WeChatChannel())
+}
 
 
 def configured_channels() -> list[Channel]:
-    names = [name.strip() for name in current_app.config["NOTIFICATION_CHANNELS"] if name.strip()]
+    # `check_settings` refused unknown names at start-up; this catches settings changed
+    # on a running app.
+    names = current_app.config["NOTIFICATION_CHANNELS"]
     unknown = set(names) - set(CHANNELS)
     if unknown:
         raise RuntimeError(f"NOTIFICATION_CHANNELS names unknown channels: {sorted(unknown)}")
@@ -195,19 +248,6 @@ def configured_channels() -> list[Channel]:
 
 
 # ---- sending after commit -----------------------------------------------------------
-
-PENDING_DELIVERIES = "notification_deliveries"
-
-
-@listens_for(Session, "after_commit")
-def _send_committed(session: Session) -> None:
-    for delivery_id in session.info.pop(PENDING_DELIVERIES, []):
-        request_delivery(delivery_id)
-
-
-@listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(PENDING_DELIVERIES, None)
 
 
 def request_delivery(delivery_id: int) -> bool:
@@ -227,7 +267,8 @@ def deliver(session: Session, delivery_id: int) -> NotificationDelivery | None:
         return None
     delivery.attempts += 1
     notification = delivery.notification
-    CHANNELS[delivery.channel].send(session.get(User, notification.user_id), notification)
+    user = session.get(User, notification.user_id)
+    CHANNELS[delivery.channel].send(session, user, notification)
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = clock.now()
     return delivery

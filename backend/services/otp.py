@@ -61,7 +61,7 @@ def issue_code(session: Session, phone: str) -> IssuedCode:
             expires_at=expires_at,
         )
     )
-    text = f"【民政掌上办】您的登录验证码为{code},{minutes}分钟内有效。请勿告诉他人。"
+    text = f"{sms.SIGNATURE}您的登录验证码为{code},{minutes}分钟内有效。请勿告诉他人。"
     sms.sender().send(session, phone, text, purpose=LOGIN_PURPOSE)
     session.flush()
     return IssuedCode(request_id=request_id, code=code, expires_at=expires_at)

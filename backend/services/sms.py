@@ -2,6 +2,7 @@
 
 `console` logs them (development), `outbox` stores them encrypted for a gateway
 sender to deliver; a real gateway is one more adapter with the same `send`.
+Notifications reach phones through the `sms` channel (`notifications`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from backend.models import SmsMessage
 from backend.services.crypto import current_cipher, mask_phone
 
 log = logging.getLogger(__name__)
+
+# 短信签名: carriers deliver only texts that open with the sender's registered signature.
+SIGNATURE = "【民政掌上办】"
 
 
 class SmsSender(Protocol):
@@ -48,6 +52,11 @@ SENDERS: dict[str, type[SmsSender]] = {"console": ConsoleSender, "outbox": Outbo
 
 def sender() -> SmsSender:
     return SENDERS[current_app.config["SMS_BACKEND"]]()
+
+
+def notice_text(title: str, body: str) -> str:
+    """A notification as one signed text message."""
+    return f"{SIGNATURE}{title}:{body}"
 
 
 def read_outbox(message: SmsMessage) -> tuple[str, str]:

@@ -1,8 +1,14 @@
-"""The WeChat mini program login: `wx.login()` code → `jscode2session` → openid.
+"""WeChat: the mini program login (`wx.login()` code → `jscode2session` → openid),
+and subscribe messages (订阅消息) to an openid, the `wechat` notification channel.
 
 The base URL is a setting (`WECHAT_API_BASE`), so tests and staging talk to a local
 stand-in. WeChat answers HTTP 200 with `errcode` on failure; each known code becomes
 a clear Chinese message, and an unreachable or confused WeChat becomes 503.
+
+Subscribe messages go out through one adapter interface, chosen by
+`WECHAT_MESSAGE_BACKEND`, as text messages do (`sms`). Only `console` exists yet: it
+logs and never calls WeChat. The real sender (access token, a template per message,
+`/cgi-bin/message/subscribe/send`) is one more adapter with the same `send`.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import urlopen
@@ -79,3 +86,24 @@ def _session_from(answer: object) -> WeChatSession:
         raise ServiceUnavailable("微信服务返回异常,请稍后再试")
     unionid = answer.get("unionid")
     return WeChatSession(openid=openid, unionid=unionid if isinstance(unionid, str) else None)
+
+
+# ---- subscribe messages ---------------------------------------------------------------
+
+
+class MessageSender(Protocol):
+    def send(self, openid: str, title: str, body: str) -> None: ...
+
+
+class ConsoleMessageSender:
+    """Development and tests: the message appears in the log; WeChat is never called."""
+
+    def send(self, openid: str, title: str, body: str) -> None:
+        log.info("WeChat message to %s****: %s", openid[:4], title)
+
+
+MESSAGE_SENDERS: dict[str, type[MessageSender]] = {"console": ConsoleMessageSender}
+
+
+def message_sender() -> MessageSender:
+    return MESSAGE_SENDERS[current_app.config["WECHAT_MESSAGE_BACKEND"]]()

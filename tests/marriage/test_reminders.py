@@ -1,9 +1,11 @@
 """The day-before reminder: scheduled with the booking, removed with the cancellation,
-sent by a real worker to the booker and to the parties who have accounts; sent once,
-and by the sweeper when Redis lost it."""
+sent by a real worker to the booker and to the parties who have accounts, and by SMS
+to the parties who have none; sent once, and by the sweeper when Redis lost it."""
 
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+import pytest
 from rq import Queue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,10 +13,10 @@ from sqlalchemy.orm import Session
 from backend import create_app
 from backend.extensions import db
 from backend.jobs.queue import enqueue
-from backend.models import Notification
+from backend.models import Notification, Role, SmsMessage
 from backend.models.marriage import Appointment, Service
 from backend.redis_connection import embedded_url, get_redis, start_embedded
-from backend.services import clock, users
+from backend.services import clock, sms, users
 from backend.services.marriage import booking, reminders
 from tests.jobs.workers import run_burst_worker
 from tests.marriage.helpers import booking_body, couple
@@ -25,6 +27,33 @@ URL = "/api/v1/appointments"
 def scheduled():
     registry = Queue("notifications", connection=get_redis()).scheduled_job_registry
     return {job_id: registry.get_scheduled_time(job_id) for job_id in registry.get_job_ids()}
+
+
+@pytest.fixture
+def texts(app, monkeypatch):
+    """SMS configured: the `sms` channel (with `wechat` and the console) and the outbox
+    adapter, here and in the worker processes. texts() -> {phone: [text, …]}."""
+    monkeypatch.setenv("NOTIFICATION_CHANNELS", "console,sms,wechat")
+    monkeypatch.setenv("SMS_BACKEND", "outbox")
+    app.config.update(NOTIFICATION_CHANNELS=("console", "sms", "wechat"), SMS_BACKEND="outbox")
+
+    def sent():
+        db.session.expire_all()
+        found = defaultdict(list)
+        for message in db.session.scalars(select(SmsMessage).order_by(SmsMessage.id)):
+            phone, text = sms.read_outbox(message)
+            found[phone].append(text)
+        return dict(found)
+
+    return sent
+
+
+def remind_now(app, appointment_id):
+    """Run the booking's scheduled reminder job now (not the day before), on a real
+    worker."""
+    registry = Queue("notifications", connection=get_redis()).scheduled_job_registry
+    registry.requeue(f"appointment-reminder-{appointment_id}")
+    run_burst_worker(app, ["notifications"])
 
 
 def test_booking_schedules_the_reminder_for_9am_the_day_before_and_cancel_removes_it(
@@ -68,9 +97,7 @@ def test_the_reminder_tells_the_booker_and_the_parties_with_accounts(
     agent = login("agent0101")
     body = {**booking_body(make_slot(soon).id, man, woman), "on_behalf": True}
     created = client.post(URL, json=body, headers=agent).get_json()
-    registry = Queue("notifications", connection=get_redis()).scheduled_job_registry
-    registry.requeue(f"appointment-reminder-{created['id']}")  # now, not the day before
-    run_burst_worker(app, ["notifications"])
+    remind_now(app, created["id"])
     db.session.expire_all()
     told = db.session.execute(
         select(Notification.user_id, Notification.event, Notification.body)
@@ -81,7 +108,7 @@ def test_the_reminder_tells_the_booker_and_the_parties_with_accounts(
     assert all("示范县婚姻登记处" in row.body and "结婚登记" in row.body for row in told)
 
 
-def test_a_cancelled_appointment_gets_no_reminder(app, client, citizen, make_slot, soon):
+def test_a_cancelled_appointment_gets_no_reminder(app, client, citizen, make_slot, soon, texts):
     man, woman = couple(soon)
     _, headers = citizen(man)
     created = client.post(
@@ -91,6 +118,111 @@ def test_a_cancelled_appointment_gets_no_reminder(app, client, citizen, make_slo
     enqueue("marriage.remind", created["id"])
     run_burst_worker(app, ["notifications"])
     assert db.session.scalar(select(Notification.id)) is None
+    assert texts() == {}  # nor a text to the party without an account
+
+
+# --- SMS: parties without an account, and the channels of those with one ------------
+
+
+def test_a_party_without_an_account_gets_one_text_naming_the_office_day_and_half_day(
+    app, client, citizen, make_slot, soon, texts
+):
+    appointment_id, _ = book(client, citizen, make_slot(soon))  # the woman has no account
+    remind_now(app, appointment_id)
+    enqueue("marriage.remind", appointment_id)  # a copy that escaped anyway
+    run_burst_worker(app, ["notifications"])
+
+    [text] = texts()["13900000002"]  # the phone typed for her at booking
+    assert text.startswith("【民政掌上办】预约提醒")
+    assert "示范县婚姻登记处" in text
+    assert f"({soon.isoformat()})上午" in text
+
+
+def test_a_party_with_an_account_gets_the_inbox_notice_and_every_configured_channel(
+    app, client, citizen, make_slot, soon, texts
+):
+    man, woman = couple(soon)
+    husband, headers = citizen({**man, "phone": "13910000001"})
+    husband.wechat_openid = "o-husband"
+    db.session.commit()
+    body = booking_body(make_slot(soon).id, man, woman)  # typed: 13900000001
+    remind_now(app, client.post(URL, json=body, headers=headers).get_json()["id"])
+
+    [notice] = db.session.scalars(select(Notification).where(Notification.user_id == husband.id))
+    assert notice.event == "appointment_reminder"
+    assert {(d.channel, d.status) for d in notice.deliveries} == {
+        ("console", "sent"),
+        ("sms", "sent"),
+        ("wechat", "sent"),
+    }
+    sent = texts()
+    assert sent["13910000001"] == [f"【民政掌上办】{notice.title}:{notice.body}"]
+    assert "13900000001" not in sent  # his account is told, not the phone he typed
+
+
+def test_without_the_sms_channel_a_party_without_an_account_gets_no_text(
+    app, client, citizen, make_slot, soon
+):
+    app.config["SMS_BACKEND"] = "outbox"
+    appointment_id, _ = book(client, citizen, make_slot(soon))
+    assert reminders.send(db.session, appointment_id, nine_am_the_day_before(soon)) == 1
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == 0
+
+
+def test_a_party_whose_account_is_not_verified_is_texted_at_the_phone_typed_at_booking(
+    app, client, citizen, make_slot, soon, texts
+):
+    man, woman = couple(soon)
+    _, headers = citizen(man)
+    unverified = users.create_user(
+        db.session,
+        role=Role.CITIZEN,
+        name="李娜",
+        phone="13920000002",
+        id_number=woman["id_number"],
+    )
+    db.session.commit()
+    body = booking_body(make_slot(soon).id, man, woman)
+    appointment_id = client.post(URL, json=body, headers=headers).get_json()["id"]
+
+    assert reminders.send(db.session, appointment_id, nine_am_the_day_before(soon)) == 2
+    db.session.commit()
+    assert list(texts()) == ["13900000002"]  # the husband's text waits for its delivery job
+    assert not db.session.scalars(
+        select(Notification).where(Notification.user_id == unverified.id)
+    ).all()
+
+
+def test_an_agent_who_typed_their_own_phone_for_a_party_gets_one_reminder_there(
+    app, client, login, make_slot, soon, texts
+):
+    man, woman = couple(soon)
+    body = {
+        **booking_body(make_slot(soon).id, man, {**woman, "phone": "13800000006"}),
+        "on_behalf": True,
+    }
+    appointment_id = client.post(URL, json=body, headers=login("agent0101")).get_json()["id"]
+
+    assert reminders.send(db.session, appointment_id, nine_am_the_day_before(soon)) == 2
+    db.session.commit()
+    assert list(texts()) == ["13900000001"]  # the man; the agent's text is their delivery
+    agent = users.find_by_username(db.session, "agent0101")
+    [notice] = db.session.scalars(select(Notification).where(Notification.user_id == agent.id))
+    assert "sms" in {delivery.channel for delivery in notice.deliveries}
+
+
+def test_a_party_without_an_account_or_a_phone_is_passed_over(
+    app, client, citizen, make_slot, soon, texts
+):
+    man, woman = couple(soon)
+    _, headers = citizen(man)
+    body = booking_body(make_slot(soon).id, man, {**woman, "phone": None})
+    appointment_id = client.post(URL, json=body, headers=headers).get_json()["id"]
+
+    assert reminders.send(db.session, appointment_id, nine_am_the_day_before(soon)) == 1
+    db.session.commit()
+    assert texts() == {}
 
 
 # --- Redis is the courier: `reminded_at` and the sweeper ---------------------------

@@ -4,6 +4,10 @@ booking schedules nothing). Redis is only the courier: `reminded_at` records the
 sending, and a sweeper queues the reminders Redis lost, from 09:00 the day before
 until the appointment day itself. Sending looks again, so a reminder that escaped
 removal says nothing about an appointment no longer booked, and none goes out twice.
+
+Who is told: the booker and each party with a verified account, in the inbox and
+through the configured channels; a party with no account, by a text to the phone
+typed at booking when the `sms` channel is configured.
 """
 
 from __future__ import annotations
@@ -12,20 +16,21 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from redis.exceptions import RedisError
-from sqlalchemy import event, select, update
+from sqlalchemy import Row, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.jobs.queue import cancel, enqueue
 from backend.models import User
 from backend.models.marriage import Appointment, AppointmentStatus, Slot
-from backend.services import clock
+from backend.services import after_commit, clock, notifications
+from backend.services.crypto import current_cipher
 from backend.services.marriage import notices
 from backend.services.marriage.documents import SERVICE_TITLE
 
 log = logging.getLogger(__name__)
 
 JOB = "marriage.remind"
-PENDING = "marriage_reminders"
+EVENT = "appointment_reminder"
 REMIND_AT = time(9, 0)  # Shanghai, the day before
 
 
@@ -42,27 +47,12 @@ def last_day_due(now: datetime) -> date:
 def schedule(session: Session, appointment: Appointment, now: datetime) -> None:
     """After commit, queue the reminder for the day before (at once when that time
     has passed)."""
-    pending = session.info.setdefault(PENDING, [])
-    pending.append((appointment.id, max(remind_at(appointment), now)))
+    after_commit.call(session, request_reminder, appointment.id, max(remind_at(appointment), now))
 
 
 def unschedule(session: Session, appointment_id: int) -> None:
     """After commit, remove the appointment's reminder."""
-    session.info.setdefault(PENDING, []).append((appointment_id, None))
-
-
-@event.listens_for(Session, "after_commit")
-def _apply_committed(session: Session) -> None:
-    for appointment_id, at in session.info.pop(PENDING, []):
-        if at is None:
-            _remove(appointment_id)
-        else:
-            request_reminder(appointment_id, at)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(PENDING, None)
+    after_commit.call(session, _remove, appointment_id)
 
 
 def request_reminder(appointment_id: int, at: datetime | None = None) -> bool:
@@ -107,34 +97,60 @@ def _remove(appointment_id: int) -> None:
 
 
 def send(session: Session, appointment_id: int, now: datetime) -> int:
-    """Tell the booker and every party with an account, once, while the appointment
-    is still to come; return how many were told."""
+    """Tell the booker and every party, once, while the appointment is still to come;
+    return how many were told (accounts and texted phones)."""
     appointment = session.get(Appointment, appointment_id)
     if appointment is None or appointment.slot.day < clock.shanghai_date(now):
         return 0
     if not _claim(session, appointment_id, now):
         return 0
+    data = _reminder_data(appointment)
+    accounts = _accounts(session, appointment)
+    for user_id in sorted({account.id for account in accounts}):
+        notices.tell(session, user_id, EVENT, data)
+    texted = [
+        phone
+        for phone in _phones_without_account(appointment, accounts)
+        if notifications.text_to_phone(session, phone, EVENT, data)
+    ]
+    return len(accounts) + len(texted)
+
+
+def _reminder_data(appointment: Appointment) -> dict[str, object]:
     slot = appointment.slot
-    indexes = [party.id_number_index for party in appointment.parties]
-    people = set(
-        session.scalars(
-            select(User.id).where(
-                User.id_number_index.in_(indexes), User.real_name_verified.is_(True)
-            )
-        )
-    )
-    if appointment.booked_by_id:
-        people.add(appointment.booked_by_id)
-    data = {
+    return {
         "date": slot.day.isoformat(),
         "period_label": notices.PERIOD_LABEL[slot.period],
         "office_name": slot.office.name,
         "service_label": SERVICE_TITLE[appointment.service],
         "appointment_id": appointment.id,
     }
-    for user_id in sorted(people):
-        notices.tell(session, user_id, "appointment_reminder", data)
-    return len(people)
+
+
+def _accounts(session: Session, appointment: Appointment) -> list[Row]:
+    """The accounts to tell, the booker's and each party's verified one: (id, identity
+    number index, phone index)."""
+    indexes = [party.id_number_index for party in appointment.parties]
+    whose = and_(User.id_number_index.in_(indexes), User.real_name_verified.is_(True))
+    if appointment.booked_by_id:
+        whose = or_(whose, User.id == appointment.booked_by_id)
+    return list(
+        session.execute(select(User.id, User.id_number_index, User.phone_index).where(whose))
+    )
+
+
+def _phones_without_account(appointment: Appointment, accounts: list[Row]) -> list[str]:
+    """The phones typed for the parties no told account stands for, each once; a phone
+    that is a told account's own (an agent typing theirs) gets that account's text."""
+    cipher = current_cipher()
+    identities = {account.id_number_index for account in accounts}
+    account_phones = {account.phone_index for account in accounts}
+    phones = {
+        cipher.decrypt(party.phone_cipher)
+        for party in appointment.parties
+        if party.id_number_index not in identities and party.phone_cipher is not None
+    }
+    return sorted(phone for phone in phones if cipher.blind_index(phone) not in account_phones)
 
 
 def _claim(session: Session, appointment_id: int, now: datetime) -> bool:
