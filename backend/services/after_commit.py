@@ -33,17 +33,22 @@ def _note_savepoint(session: Session, transaction: SessionTransaction) -> None:
 def _run(session: Session) -> None:
     if session.in_nested_transaction():
         return
-    session.info.pop(_SAVEPOINTS, None)
     for function, args in session.info.pop(_WORK, []):
         function(*args)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop(session: Session, previous_transaction: SessionTransaction) -> None:
+def _drop_savepoint_work(session: Session, previous_transaction: SessionTransaction) -> None:
     if previous_transaction.nested:
         asked = session.info.get(_SAVEPOINTS, {}).pop(id(previous_transaction), None)
         if asked is not None:
             del session.info.get(_WORK, [])[asked:]
-    elif previous_transaction.parent is None:
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended: committed work has run; a rollback or a close
+    leaves none for the session's next transaction."""
+    if transaction.parent is None:
         session.info.pop(_WORK, None)
         session.info.pop(_SAVEPOINTS, None)

@@ -50,3 +50,13 @@ def test_a_rolled_back_savepoint_drops_only_its_own_work(app):
     asks(done, "after")
     db.session.commit()
     assert done == ["before", "kept", "after"]
+
+
+def test_a_closed_session_leaves_no_work_for_its_next_transaction(app):
+    done: list[str] = []
+    db.session.execute(text("SELECT 1"))
+    asks(done, "abandoned")
+    db.session.close()
+    db.session.execute(text("SELECT 1"))
+    db.session.commit()
+    assert done == []
