@@ -150,6 +150,19 @@ def test_an_offer_cannot_be_accepted_once_booking_has_closed(client, login, make
     assert appointment.slot_id == slot.id
 
 
+def test_a_place_freed_once_booking_has_closed_is_offered_to_nobody(client, login, make_slot):
+    """On the appointment day the line could not take it: no offer, no notice; the place
+    goes back to the counter."""
+    tomorrow = clock.today() + timedelta(days=1)
+    slot, _ = full_slot(client, login, make_slot, tomorrow)
+    first = join(client, slot, 1, login("agent0101")).get_json()
+    on_the_day = datetime.combine(tomorrow, time(8, 0), clock.SHANGHAI)
+    assert waitlist.offer_next(db.session, db.session.get(Slot, slot.id), on_the_day) is False
+    assert db.session.get(WaitlistEntry, first["id"]).status == "waiting"
+    last_evening = datetime.combine(clock.today(), time(20, 0), clock.SHANGHAI)
+    assert waitlist.offer_next(db.session, db.session.get(Slot, slot.id), last_evening) is True
+
+
 def test_bad_waitlist_values_are_422(client, login, make_slot, soon):
     slot, _ = full_slot(client, login, make_slot, soon)
     man, woman = couple(soon, serial=1)

@@ -83,7 +83,10 @@ def join(
 
 
 def offer_next(session: Session, slot: Slot, now: datetime) -> bool:
-    """Offer one held place of `slot` to the first couple waiting; False when none is."""
+    """Offer one held place of `slot` to the first couple waiting; False when none is,
+    or when booking has closed (nobody could take it: it goes back to the counter)."""
+    if rules.booking_closed(slot.office, slot.day, now):
+        return False
     until = now + timedelta(minutes=slot.office.waitlist_hold_minutes)
     while True:
         candidate = session.scalar(
