@@ -138,23 +138,24 @@ def county_decides_for_relatives(step: Step) -> None:
 # ---- effects ----------------------------------------------------------------------
 
 
+def start_township_clock(step: Step) -> None:
+    """The township has `TOWNSHIP_REVIEW_WORKDAYS` working days from today."""
+    step.application.deadline = workdays.load_calendar(step.session).add_working_days(
+        step.today, _setting("TOWNSHIP_REVIEW_WORKDAYS")
+    )
+
+
 def receive(step: Step) -> None:
     """收件: a case not answered counts as accepted from the day it was received, so the
     township's review period runs from today until it accepts or returns the case."""
-    application = step.application
-    application.submitted_at = clock.now()
-    application.deadline = workdays.load_calendar(step.session).add_working_days(
-        step.today, _setting("TOWNSHIP_REVIEW_WORKDAYS")
-    )
+    step.application.submitted_at = clock.now()
+    start_township_clock(step)
 
 
-def start_review_clock(step: Step) -> None:
-    """受理: the township has `TOWNSHIP_REVIEW_WORKDAYS` working days to review."""
-    application = step.application
-    application.accepted_on = step.today
-    application.deadline = workdays.load_calendar(step.session).add_working_days(
-        step.today, _setting("TOWNSHIP_REVIEW_WORKDAYS")
-    )
+def accept(step: Step) -> None:
+    """受理: the review period runs again from the day of acceptance."""
+    step.application.accepted_on = step.today
+    start_township_clock(step)
 
 
 def record_investigation(step: Step) -> None:
@@ -249,14 +250,6 @@ def schedule_rereview(step: Step) -> None:
     application.exit_month = None
 
 
-def open_rereview(step: Step) -> None:
-    """复核: the township has the same working days as for a new case, and the queue
-    counts them down."""
-    step.application.deadline = workdays.load_calendar(step.session).add_working_days(
-        step.today, _setting("TOWNSHIP_REVIEW_WORKDAYS")
-    )
-
-
 def adjust_amount(step: Step) -> None:
     rereview.adjust(step.session, step.application, step.data["members"], step.today)
 
@@ -307,7 +300,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         APPLICANT_SIDE,
         effects=(stop_clock,),
     ),
-    _t("accept", {"submitted"}, "accepted", TOWNSHIP, effects=(start_review_clock,)),  # 受理
+    _t("accept", {"submitted"}, "accepted", TOWNSHIP, effects=(accept,)),  # 受理
     _t(
         "return",
         {"submitted", "accepted"},
@@ -383,7 +376,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {"approved", "exiting"},
         "under_rereview",
         TOWNSHIP | SYSTEM,
-        effects=(open_rereview,),
+        effects=(start_township_clock,),  # 复核: the same working days as a new case
     ),
     _t(
         "continue",  # 维持
