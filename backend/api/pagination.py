@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -81,20 +81,13 @@ def _ordered(query: Select, order: Sequence, descending: bool) -> Select:
 def paginate(
     session: Session, query: Select, order: Sequence, args: dict, *, descending: bool = False
 ) -> dict[str, Any]:
-    """Page `query` ordered by the columns in `order` (the last one unique, e.g. id)."""
-    limit, cursor = args["limit"], args.get("cursor")
-    if cursor:
-        query = _after(query, order, decode_cursor(cursor), descending)
-    rows = list(session.scalars(_ordered(query, order, descending).limit(limit + 1)))
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor([getattr(rows[-1], col.key) for col in order])
-    return {"items": rows, "next_cursor": next_cursor}
+    """Page `query` (of ORM objects) ordered by the columns in `order` (the last one
+    unique, e.g. id)."""
+    return _paginate(session.scalars, query, [(None, order, descending)], args)
 
 
 # One part of a list in an order of its own: (which rows, ordered by, descending?).
-Part = tuple[ColumnElement[bool], Sequence, bool]
+Part = tuple[ColumnElement[bool] | None, Sequence, bool]
 
 
 def paginate_in_parts(
@@ -107,32 +100,44 @@ def paginate_in_parts(
     A page that crosses from one part into the next costs one more query; every other
     page is one keyset read, as with `paginate`.
     """
-    limit, cursor = args["limit"], args.get("cursor")
-    start, after = 0, None
-    if cursor:
-        values = decode_cursor(cursor)
-        if not values or type(values[0]) is not int or not 0 <= values[0] < len(parts):
-            raise _bad_cursor()
-        start, *after = values
+    return _paginate(session.execute, query, parts, args)
+
+
+def _paginate(
+    fetch: Callable[[Select], Any], query: Select, parts: Sequence[Part], args: dict
+) -> dict[str, Any]:
+    limit = args["limit"]
+    start, after = _position(args.get("cursor"), len(parts))
     rows: list[tuple[int, Any]] = []
     for number in range(start, len(parts)):
         where, order, descending = parts[number]
-        part = query.where(where)
+        part = query if where is None else query.where(where)
         if number == start and after is not None:
             part = _after(part, order, after, descending)
         wanted = limit + 1 - len(rows)
-        rows += [
-            (number, row)
-            for row in session.execute(_ordered(part, order, descending).limit(wanted))
-        ]
+        rows += [(number, row) for row in fetch(_ordered(part, order, descending).limit(wanted))]
         if len(rows) > limit:
             break
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        number, last = rows[-1]
-        next_cursor = encode_cursor([number, *(getattr(last, col.key) for col in parts[number][1])])
-    return {"items": [row for _, row in rows], "next_cursor": next_cursor}
+    if len(rows) <= limit:
+        return {"items": [row for _, row in rows], "next_cursor": None}
+    rows = rows[:limit]
+    number, last = rows[-1]
+    position = [getattr(last, col.key) for col in parts[number][1]]
+    # A list of one part need not say which part a page stopped in.
+    values = position if len(parts) == 1 else [number, *position]
+    return {"items": [row for _, row in rows], "next_cursor": encode_cursor(values)}
+
+
+def _position(cursor: str | None, parts: int) -> tuple[int, list[Any] | None]:
+    """(the part a page starts in, the keyset values it starts after)."""
+    if not cursor:
+        return 0, None
+    values = decode_cursor(cursor)
+    if parts == 1:
+        return 0, values
+    if not values or type(values[0]) is not int or not 0 <= values[0] < parts:
+        raise _bad_cursor()
+    return values[0], values[1:]
 
 
 def page_schema(item_schema: type[Schema]) -> type[Schema]:
