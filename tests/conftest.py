@@ -37,6 +37,43 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
     server.shutdown()
 
 
+S3_BUCKET = "minzheng-test"
+S3_KEYS = {"STORAGE_S3_ACCESS_KEY": "test-access", "STORAGE_S3_SECRET_KEY": "test-secret"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server on loopback with one bucket: the S3-compatible store that the
+    storage backend, and the workers the tests start, talk to over HTTP."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["STORAGE_S3_ACCESS_KEY"],
+        aws_secret_access_key=S3_KEYS["STORAGE_S3_SECRET_KEY"],
+    ).create_bucket(Bucket=S3_BUCKET)
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(s3_endpoint) -> dict[str, str]:
+    """Settings for the S3 backend under a prefix of this test's own."""
+    return {
+        "STORAGE_URL": f"s3://{S3_BUCKET}/t-{uuid.uuid4().hex[:12]}",
+        "STORAGE_S3_ENDPOINT": s3_endpoint,
+        "STORAGE_S3_REGION": "us-east-1",
+        **S3_KEYS,
+    }
+
+
 @contextmanager
 def fresh_database(like_url: str) -> Iterator[str]:
     """An empty database of the same backend as `like_url`, dropped afterwards.

@@ -57,6 +57,32 @@ def test_a_bad_number_in_the_environment_names_the_setting():
         from_environment({"MAX_CONTENT_LENGTH": "lots"})
 
 
+@pytest.mark.parametrize(
+    "url", ["minzheng-files", "s3://", "file:///srv/uploads", "s3://bucket/prefix?x=1"]
+)
+def test_a_storage_url_naming_no_s3_bucket_is_refused(app_config, url):
+    with pytest.raises(ConfigError, match="STORAGE_URL"):
+        create_app({**app_config, "STORAGE_URL": url})
+
+
+def test_files_stay_in_the_local_folder_unless_a_storage_url_is_set():
+    from backend.services import storage
+
+    config = from_environment({"STORAGE_DIR": "/srv/uploads"})
+    assert config["STORAGE_URL"] == ""
+    local = storage.from_config(config)
+    assert isinstance(local, storage.LocalStorage) and str(local.root) == "/srv/uploads"
+    remote = storage.from_config(
+        from_environment(
+            {
+                "STORAGE_URL": "s3://minzheng/county-files/",
+                "STORAGE_S3_ENDPOINT": "http://127.0.0.1:9000",
+            }
+        )
+    )
+    assert (remote.bucket, remote.prefix) == ("minzheng", "county-files/")
+
+
 def caller_address(config: dict, forwarded_for: str) -> str:
     app = create_app(config)
 

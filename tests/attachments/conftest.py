@@ -6,12 +6,27 @@ import pytest
 
 from backend.jobs import attachments as attachment_jobs
 from backend.jobs.context import use_app
+from tests.storage import StoredFiles
+
+
+@pytest.fixture
+def storage_kind() -> str:
+    """Which store the test runs on; files that test the pipeline's use of storage
+    parametrize it over `STORAGE_KINDS`."""
+    return "local"
+
+
+STORAGE_KINDS = ["local", "s3"]
 
 
 @pytest.fixture(autouse=True)
-def own_storage(app, tmp_path):
-    """Each test its own upload folder (workers started by the test get it too)."""
+def own_storage(request, app, tmp_path, storage_kind) -> StoredFiles:
+    """Each test its own upload folder, or its own prefix in moto's S3 bucket (workers
+    started by the test get it too)."""
     app.config["STORAGE_DIR"] = str(tmp_path / "uploads")
+    if storage_kind == "s3":
+        app.config.update(request.getfixturevalue("s3_settings"))
+    return StoredFiles(app)
 
 
 @pytest.fixture

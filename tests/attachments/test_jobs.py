@@ -9,9 +9,9 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import psutil
+import pytest
 from rq import Queue
 from rq.cron import CronScheduler
 from rq.job import Job, JobStatus
@@ -30,6 +30,7 @@ from backend.redis_connection import embedded_url, get_redis, start_embedded
 from backend.services import attachment_pipeline, clock
 from backend.services.storage import LocalStorage
 from tests.attachments import files
+from tests.attachments.conftest import STORAGE_KINDS
 from tests.jobs.workers import run_burst_worker, worker_environment
 
 QUEUES = ["attachments", "notifications"]
@@ -42,8 +43,7 @@ def reload(attachment_id: int) -> Attachment:
     return db.session.get(Attachment, attachment_id)
 
 
-def stored_names(app) -> set[str]:
-    return {p.name for p in Path(app.config["STORAGE_DIR"]).rglob("*") if p.is_file()}
+on_both_stores = pytest.mark.parametrize("storage_kind", STORAGE_KINDS)
 
 
 def bring_retry_forward(job_id: str) -> None:
@@ -51,7 +51,8 @@ def bring_retry_forward(job_id: str) -> None:
     ScheduledJobRegistry("attachments", connection=get_redis()).requeue(job_id)
 
 
-def test_an_upload_becomes_ready_on_a_real_worker(app, open_case, upload):
+@on_both_stores
+def test_an_upload_becomes_ready_on_a_real_worker(app, open_case, upload, own_storage):
     attachment_id = upload(open_case()["id"], files.phone_jpeg()).get_json()["id"]
     assert Job.fetch(f"attachment-{attachment_id}", connection=get_redis()).args == (
         attachment_id,
@@ -64,7 +65,7 @@ def test_an_upload_becomes_ready_on_a_real_worker(app, open_case, upload):
     assert len(attachment.sha256) == 64
     assert attachment.latitude is None  # an ID card keeps no position
     key = attachment.storage_key
-    assert stored_names(app) == {f"{key}.original", f"{key}.thumb.jpg", f"{key}.review.jpg"}
+    assert own_storage.names() == {f"{key}.original", f"{key}.thumb.jpg", f"{key}.review.jpg"}
 
 
 def test_a_photo_of_the_house_keeps_its_position_in_the_restricted_columns(
@@ -92,11 +93,14 @@ def test_a_rejected_upload_tells_the_applicant_side_why(app, open_case, upload, 
     assert inbox[0]["data"]["attachment_id"] == attachment_id
 
 
-def test_a_job_that_runs_twice_makes_no_duplicate_files_or_rows(app, open_case, upload):
+@on_both_stores
+def test_a_job_that_runs_twice_makes_no_duplicate_files_or_rows(
+    app, open_case, upload, own_storage
+):
     attachment_id = upload(open_case()["id"], files.phone_jpeg()).get_json()["id"]
     run_burst_worker(app, QUEUES)
     first = reload(attachment_id)
-    names, sha256 = stored_names(app), first.sha256
+    names, sha256 = own_storage.names(), first.sha256
     # Once more after it finished, and once more as if a worker died after writing.
     enqueue("attachments.process", attachment_id)
     run_burst_worker(app, QUEUES)
@@ -108,7 +112,7 @@ def test_a_job_that_runs_twice_makes_no_duplicate_files_or_rows(app, open_case, 
     again = reload(attachment_id)
     assert again.status == "ready"
     assert again.sha256 == sha256
-    assert stored_names(app) == names
+    assert own_storage.names() == names
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 1
 
 
@@ -186,12 +190,13 @@ def test_with_redis_stopped_the_upload_is_kept_and_queued_once_redis_is_back(
             db.engine.dispose()
 
 
-def test_the_failed_state_is_written_only_when_retries_are_exhausted(app, open_case, upload):
+@on_both_stores
+def test_the_failed_state_is_written_only_when_retries_are_exhausted(
+    app, open_case, upload, own_storage
+):
     attachment_id = upload(open_case()["id"], files.plain_jpeg()).get_json()["id"]
     original = reload(attachment_id).file_key(Variant.ORIGINAL)
-    original_path = LocalStorage(app.config["STORAGE_DIR"]).path(original)
-    kept = original_path.read_bytes()
-    original_path.unlink()  # the shared store is briefly unreachable
+    kept = own_storage.take(original)  # the shared store is briefly unreachable
 
     run_burst_worker(app, QUEUES)
     job = Job.fetch(f"attachment-{attachment_id}", connection=get_redis())
@@ -212,7 +217,7 @@ def test_the_failed_state_is_written_only_when_retries_are_exhausted(app, open_c
         "rejected",
         attachment_pipeline.SYSTEM_FAILURE,
     )
-    original_path.write_bytes(kept)
+    own_storage.put(original, kept)
 
 
 def test_a_file_that_keeps_killing_workers_is_given_up(app, open_case, upload, process_now):
@@ -300,6 +305,7 @@ def test_rq_cron_runs_the_sweepers(app, open_case, upload):
     assert {"backend.jobs.attachments.sweep", "backend.jobs.notifications.sweep"} <= registered
 
 
+@on_both_stores
 def test_the_sweep_job_requeues_what_redis_lost(app, open_case, upload):
     app.config["SWEEP_AFTER_MINUTES"] = 0
     attachment_id = upload(open_case()["id"], files.plain_jpeg()).get_json()["id"]

@@ -8,8 +8,10 @@ import pytest
 from PIL import Image
 
 from tests.attachments import files
+from tests.attachments.conftest import STORAGE_KINDS
 
 RESIDENT_ID = "11010519491231002X"
+on_both_stores = pytest.mark.parametrize("storage_kind", STORAGE_KINDS)
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def test_the_resident_reads_their_own_material_and_another_resident_nothing(
     assert client.get(f"/api/v1/attachments/{ready['id']}", headers=stranger).status_code == 404
 
 
+@on_both_stores
 def test_a_download_is_an_attachment_with_its_chinese_name_and_no_caching(client, login, ready):
     response = content(client, login("agent0101"), ready["id"], "review")
     assert response.status_code == 200
@@ -75,6 +78,7 @@ def test_a_download_is_an_attachment_with_its_chinese_name_and_no_caching(client
     assert "comment" not in image.info
 
 
+@on_both_stores
 def test_the_original_is_for_staff_only(client, login, ready, resident):
     assert content(client, login("agent0101"), ready["id"], "original").status_code == 403
     assert content(client, resident, ready["id"], "original").status_code == 403
@@ -115,6 +119,7 @@ def test_a_disguised_page_is_never_served_as_a_page(client, login, open_case, up
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@on_both_stores
 def test_a_pdf_has_a_review_copy_and_no_thumbnail(client, login, open_case, upload, process_now):
     attachment = upload(open_case()["id"], files.pdf(), filename="收入证明.pdf").get_json()
     process_now(attachment["id"])

@@ -10,6 +10,14 @@ from flask import Flask
 
 from backend.config import PROJECT_ROOT
 
+STORAGE_SETTINGS = (
+    "STORAGE_URL",
+    "STORAGE_S3_ENDPOINT",
+    "STORAGE_S3_REGION",
+    "STORAGE_S3_ACCESS_KEY",
+    "STORAGE_S3_SECRET_KEY",
+)
+
 
 def worker_environment(app: Flask) -> dict[str, str]:
     config = app.config
@@ -24,6 +32,7 @@ def worker_environment(app: Flask) -> dict[str, str]:
         SECRET_KEY=config["SECRET_KEY"],
         JWT_SECRET_KEY=config["JWT_SECRET_KEY"],
         FIELD_ENCRYPTION_KEY=config["FIELD_ENCRYPTION_KEY"],
+        **{name: config.get(name) or "" for name in STORAGE_SETTINGS},
     )
 
 
