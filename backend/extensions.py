@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from backend.openapi import Api
+from backend.sessions import AppSession
 
 # Stable constraint names, so Alembic can alter them on PostgreSQL and SQLite alike.
 NAMING_CONVENTION = {
@@ -24,7 +25,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": AppSession})
 migrate = Migrate()
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -13,7 +13,7 @@ from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Role
 from backend.models.attachment import KIND_LABELS, AttachmentKind, ReviewStatus, Variant
-from backend.services import attachment_pipeline, attachments
+from backend.services import after_commit, attachment_pipeline, attachments
 from backend.services.storage import storage
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1", description="申请材料")
@@ -102,8 +102,9 @@ def upload_attachment(form, files, application_id: int):
         replaces_id=form["replaces"],
     )
     attachment = attachments.upload(db.session, current_user(), application_id, incoming, storage())
+    # Queued once the row is committed (with the Idempotency-Key's answer, if any).
+    after_commit.call(db.session(), attachment_pipeline.request_processing, attachment.id)
     db.session.commit()
-    attachment_pipeline.request_processing(attachment.id)
     return attachment
 
 

@@ -12,9 +12,12 @@ above it, e.g. complaints) they share the "anonymous" scope, which never looks a
 the IP: people behind one village router must not collide, and a retry from a
 new network must still match. Without the header a request runs normally (API.md).
 
-The view's work is committed by the view; the answer is stored right after. Only
-2xx answers are kept: after a failure the key is released, so the corrected or
-repeated request can go through.
+The claim, the view's work and the stored answer are one transaction: the view's
+own `commit()` is held back (`backend.sessions.commit_held`) until the answer is
+stored, so a crash leaves neither the work nor the key. Only 2xx answers are kept:
+after a failure everything is rolled back, so the corrected or repeated request can
+go through. A duplicate arriving meanwhile waits on the uncommitted claim, then gets
+the stored answer.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.services import idempotency
 from backend.services.idempotency import HEADER
+from backend.sessions import commit_held
 
 MAX_KEY_LENGTH = 255
 VISIBLE_ASCII = re.compile(r"[!-~]+")
@@ -48,38 +52,30 @@ def idempotent(view: Callable) -> Callable:
             return view(*args, **kwargs)
         _check_key(key)
         scope = idempotency.scope_of(_caller_id())
-        replay = _claim(scope, key)
-        if replay:
-            return _replayed(replay)
-        return _run_once(view, args, kwargs, scope, key)
+        try:
+            return _run_once(view, args, kwargs, scope, key)
+        except Exception:
+            db.session.rollback()  # neither the work nor the claim is kept
+            raise
 
     return wrapper
 
 
-def _claim(scope: str, key: str) -> idempotency.Replay | None:
-    # Won or lost, the claim's transaction ends here: on SQLite even a conflicting
-    # insert holds the write lock that the winner needs to finish.
-    try:
-        replay = idempotency.claim(db.session, scope, key, _request_hash())
-    except Exception:
-        db.session.rollback()
-        raise
-    commit_keeping_loaded(db.session())
-    return replay
-
-
 def _run_once(view: Callable, args: tuple, kwargs: dict, scope: str, key: str) -> Response:
-    try:
+    replay = idempotency.claim(db.session, scope, key, _request_hash())
+    if replay:
+        # A lost claim still holds SQLite's write lock: end it before answering.
+        db.session.rollback()
+        return _replayed(replay)
+    session = db.session()
+    with commit_held(session):
         response = make_response(view(*args, **kwargs))
-    except Exception:
-        _release(scope, key)
-        raise
     if 200 <= response.status_code < 300:
         body = response.get_data(as_text=True)
-        idempotency.complete(db.session, scope, key, response.status_code, body)
-        commit_keeping_loaded(db.session())
+        idempotency.complete(session, scope, key, response.status_code, body)
+        commit_keeping_loaded(session)  # the answer is already built
     else:
-        _release(scope, key)
+        session.rollback()
     return response
 
 
@@ -131,9 +127,3 @@ def _replayed(replay: idempotency.Replay) -> Response:
     )
     response.headers["Idempotent-Replayed"] = "true"
     return response
-
-
-def _release(scope: str, key: str) -> None:
-    db.session.rollback()  # the failed work is not kept either
-    idempotency.release(db.session, scope, key)
-    commit_keeping_loaded(db.session())

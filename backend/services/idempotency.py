@@ -1,15 +1,12 @@
 """Idempotency-Key (IETF draft): a retried creating request gets the first answer again.
 
 Village agents on weak networks send a request, lose the answer and send it again.
-The first request claims `(scope, key)` with an insert that conflicts instead of
-waiting on a lock; a retry with the same body then gets the stored answer, one with
-another body a 422, and one arriving while the first still runs a 409.
-
-The key's own bookkeeping (claim, answer, release) does not wait for the disk on
-PostgreSQL: the request's work commits durably after the claim, and the log is
-written in order, so a durable piece of work always carries its claim with it. A
-crash can lose at most a stored answer, and a retry then gets 409, never a second
-record.
+The first request claims `(scope, key)` with an insert, in the transaction of its own
+work, and stores its answer in the same transaction: both are committed together or
+not at all. A retry with the same body gets the stored answer, one with another body
+a 422. A retry arriving while the first still runs waits on the first's uncommitted
+row (the unique index on PostgreSQL, the write lock on SQLite), then finds the
+answer, or, if the first failed, claims the key itself.
 """
 
 from __future__ import annotations
@@ -18,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,13 +43,12 @@ def scope_of(user_id: int | None) -> str:
 
 
 def claim(session: Session, scope: str, key: str, request_hash: str) -> Replay | None:
-    """Claim `key` for this request: None means go ahead, once the caller has committed
-    the claim (commit at once, so that concurrent retries see it and stop).
+    """Claim `key` for this request: None means go ahead, and commit the work with
+    `complete` in the same transaction.
 
-    Raises 422 when the key came with another request, 409 while its first request
-    is still running.
+    Raises 422 when the key came with another request; 409 only for a claim committed
+    without its answer, which this module never leaves.
     """
-    _bookkeeping(session)
     for _ in range(CLAIM_ATTEMPTS):
         if _insert_claim(session, scope, key, request_hash):
             return None
@@ -88,7 +84,6 @@ def _insert_claim(session: Session, scope: str, key: str, request_hash: str) -> 
 
 def complete(session: Session, scope: str, key: str, status: int, body: str) -> None:
     """Store the answer of the claimed request, for its retries."""
-    _bookkeeping(session)
     session.execute(
         update(IdempotencyKey)
         .where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
@@ -96,30 +91,8 @@ def complete(session: Session, scope: str, key: str, status: int, body: str) -> 
     )
 
 
-def release(session: Session, scope: str, key: str) -> None:
-    """Forget a claim whose request failed, so that a retry can succeed."""
-    _bookkeeping(session)
-    session.execute(
-        delete(IdempotencyKey).where(
-            IdempotencyKey.scope == scope,
-            IdempotencyKey.key == key,
-            IdempotencyKey.state == IdempotencyState.IN_PROGRESS,
-        )
-    )
-
-
-def _bookkeeping(session: Session) -> None:
-    """This transaction's commit need not wait for the disk (see the module's notes)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit = off"))
-
-
 def purge_expired(session: Session, day: date) -> dict[str, Any]:
-    """Daily rule: forget keys more than a day old (each is kept 24 to 48 hours).
-
-    A key whose request crashed between its work and storing the answer stays in
-    progress until then: its retries get 409, never a second record.
-    """
+    """Daily rule: forget keys more than a day old (each is kept 24 to 48 hours)."""
     day_start = datetime.combine(day, time(), tzinfo=clock.SHANGHAI)
     cutoff = min(day_start, clock.now()) - KEEP
     deleted = session.execute(

@@ -6,7 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 
 from backend.api.idempotency import idempotent
 from backend.api.security import auth_required
@@ -126,7 +127,7 @@ def test_the_longest_key_is_accepted(client, login):
     assert post_case(client, login("agent0101"), key="k" * 255).status_code == 201
 
 
-def test_twenty_identical_requests_at_once_make_one_case(app, login):
+def test_twenty_identical_requests_at_once_make_one_case_and_nineteen_replays(app, login):
     headers = login("agent0101")
     start = threading.Barrier(20)
 
@@ -137,24 +138,25 @@ def test_twenty_identical_requests_at_once_make_one_case(app, login):
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(pool.map(send, range(20)))
-    statuses = sorted(response.status_code for response in responses)
-    assert set(statuses) <= {201, 409}, statuses
-    created = {response.get_json()["id"] for response in responses if response.status_code == 201}
-    assert len(created) == 1
+    assert {response.status_code for response in responses} == {201}
+    assert len({response.get_json()["id"] for response in responses}) == 1
+    replayed = [r for r in responses if r.headers.get("Idempotent-Replayed") == "true"]
+    assert len(replayed) == 19  # each duplicate waited for the first and got its answer
     assert applications_count() == 1
-    retry = post_case(app.test_client(), headers)
-    assert retry.get_json()["id"] == created.pop()
 
 
 @pytest.fixture
 def slow_view(app):
-    """A creating view that waits until the test lets it finish."""
+    """A creating view that writes a case's worth of work, then waits until the test
+    lets it finish."""
     entered, release = threading.Event(), threading.Event()
 
     @app.post("/api/v1/_slow")
     @auth_required()
     @idempotent
     def slow():
+        db.session.add(IdempotencyKey(scope="work", key="done", request_hash="h"))
+        db.session.commit()  # held until the answer is stored with it
         entered.set()
         release.wait(timeout=30)
         return {"id": 1}, 201
@@ -162,19 +164,62 @@ def slow_view(app):
     return entered, release
 
 
-def test_a_retry_while_the_first_still_runs_is_409(app, login, slow_view):
+@pytest.fixture
+def claim_reached():
+    """An event set when another thread is about to send its Idempotency-Key claim."""
+    reached, owner = threading.Event(), threading.get_ident()
+
+    def before(_connection, _cursor, statement, *_args):
+        if threading.get_ident() != owner and statement.lstrip().upper().startswith("INSERT"):
+            reached.set()
+
+    event.listen(Engine, "before_cursor_execute", before)
+    yield reached
+    event.remove(Engine, "before_cursor_execute", before)
+
+
+def test_a_retry_while_the_first_still_runs_waits_and_gets_its_answer(
+    app, login, slow_view, claim_reached
+):
     entered, release = slow_view
     headers = login("agent0101") | {idempotency.HEADER: KEY}
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(app.test_client().post, "/api/v1/_slow", json={}, headers=headers)
         assert entered.wait(timeout=30)
-        retry = app.test_client().post("/api/v1/_slow", json={}, headers=headers)
+        retry = pool.submit(app.test_client().post, "/api/v1/_slow", json={}, headers=headers)
+        assert claim_reached.wait(timeout=30)  # the retry's claim meets the open one
         release.set()
-        assert first.result().status_code == 201
-    assert retry.status_code == 409
-    assert retry.get_json()["error"]["code"] == "conflict"
-    again = app.test_client().post("/api/v1/_slow", json={}, headers=headers)
-    assert (again.status_code, again.get_json()) == (201, {"id": 1})
+        first, retry = first.result(), retry.result()
+    assert first.status_code == retry.status_code == 201
+    assert retry.get_json() == first.get_json() == {"id": 1}
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(IdempotencyKey)) == 2
+
+
+@pytest.fixture
+def crash_before_the_answer(app, monkeypatch):
+    """The process dies after the view's work, before the answer is stored."""
+
+    def crash(*_args):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(idempotency, "complete", crash)
+
+
+def test_a_crash_between_the_work_and_its_answer_keeps_neither(
+    client, login, crash_before_the_answer, monkeypatch
+):
+    headers = login("agent0101")
+    with pytest.raises(SystemExit):
+        post_case(client, headers)
+    db.session.close()  # the process is gone: its connection closes uncommitted
+    assert applications_count() == 0
+    assert db.session.scalars(select(IdempotencyKey)).all() == []
+    monkeypatch.undo()
+    retry = post_case(client, headers)
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry.headers
+    assert applications_count() == 1
 
 
 @pytest.fixture
@@ -240,17 +285,17 @@ def test_keys_are_kept_a_day_then_purged_by_a_daily_rule(app):
     assert sorted(db.session.scalars(select(IdempotencyKey.key))) == ["a-day-old", "recent"]
 
 
-def test_the_keys_own_commits_do_not_wait_for_the_disk_on_postgresql(app):
-    """The work commits durably after its claim, and carries the claim with it."""
-    assert idempotency.claim(db.session, "user:1", KEY, "hash") is None
-    setting_in_claim = durability()
-    db.session.commit()
-    assert setting_in_claim in {"off", None}  # None: SQLite has no such setting
-    assert durability() in {"on", None}  # only the claim's own transaction
-    assert db.session.scalar(select(IdempotencyKey.state)) == IdempotencyState.IN_PROGRESS
+def test_the_claim_and_the_work_commit_in_one_transaction(client, login):
+    commits = []
 
+    def count(connection):
+        commits.append(connection)
 
-def durability() -> str | None:
-    if db.session.get_bind().dialect.name != "postgresql":
-        return None
-    return db.session.scalar(text("SHOW synchronous_commit"))
+    headers = login("agent0101")
+    event.listen(Engine, "commit", count)
+    try:
+        assert post_case(client, headers).status_code == 201
+    finally:
+        event.remove(Engine, "commit", count)
+    assert len(commits) == 1
+    assert db.session.scalar(select(IdempotencyKey.state)) == IdempotencyState.DONE
