@@ -48,7 +48,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _derive_settings(app: Flask) -> None:
     config = app.config
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     config["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(minutes=config["JWT_ACCESS_TOKEN_MINUTES"])
     config["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(days=config["JWT_REFRESH_TOKEN_DAYS"])
     config.update(

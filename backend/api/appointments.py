@@ -10,6 +10,7 @@ from backend.api.fields import StrictInteger, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
+from backend.database import commit_keeping_loaded
 from backend.extensions import db
 from backend.models import Role
 from backend.models.marriage import Appointment, AppointmentStatus, Period, Service
@@ -116,7 +117,7 @@ class AppointmentListArgsSchema(PageArgsSchema):
 def create_appointment(data):
     """Book a half-day: a citizen for themself, an agent on behalf, a registrar by phone."""
     appointment = booking.book(db.session, current_user(), now=clock.now(), **data)
-    db.session.commit()
+    commit_keeping_loaded(db.session())  # answered from memory: every row was just written
     return appointment
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
@@ -76,6 +76,16 @@ class Bearer:
     revoked: bool
 
 
+# Built once: a statement object keeps its cache key, so the gate's query is not
+# rebuilt and re-keyed on every request. The account's region comes along: nearly
+# every request's scope starts from it.
+BEARER = (
+    select(User, exists().where(RevokedToken.jti.in_(bindparam("jtis", expanding=True))))
+    .options(joinedload(User.region))
+    .where(User.id == bindparam("user_id"))
+)
+
+
 def bearer(session: Session, payload: dict[str, Any]) -> Bearer:
     """One query per request answers both questions the gate asks of a token.
 
@@ -88,11 +98,7 @@ def bearer(session: Session, payload: dict[str, Any]) -> Bearer:
     jtis = [payload["jti"]]
     if payload.get(SESSION_CLAIM):
         jtis.append(payload[SESSION_CLAIM])
-    revoked = exists().where(RevokedToken.jti.in_(jtis))
-    # The account's region comes along: nearly every request's scope starts from it.
-    row = session.execute(
-        select(User, revoked).options(joinedload(User.region)).where(User.id == user_id)
-    ).first()
+    row = session.execute(BEARER, {"user_id": user_id, "jtis": jtis}).first()
     return Bearer(user=row[0], revoked=row[1]) if row else Bearer(user=None, revoked=False)
 
 

@@ -7,6 +7,8 @@ the State Council publishes a year before any package has it) win over it.
 from __future__ import annotations
 
 import logging
+import time
+import weakref
 from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import cache
@@ -14,9 +16,11 @@ from functools import cache
 import holidays
 from holidays.countries.china import ChinaStaticHolidays
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from backend.models import CalendarOverride
+from backend.services import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +101,22 @@ class WorkCalendar:
         return published or any(day.year == year for day in self._overrides)
 
 
+# The calendar with its overrides, per process and database, for this many seconds:
+# a page of deadlines need not read the overrides again, and an override loaded by
+# another process (a few a year) is seen within the minute.
+CALENDAR_TTL_SECONDS = 60
+_loaded: weakref.WeakKeyDictionary[Engine, tuple[float, WorkCalendar]] = weakref.WeakKeyDictionary()
+
+
 def load_calendar(session: Session) -> WorkCalendar:
+    engine = session.get_bind().engine
+    cached = _loaded.get(engine)
+    if cached and time.monotonic() - cached[0] < CALENDAR_TTL_SECONDS:
+        return cached[1]
     rows = session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day))
-    return WorkCalendar({day: working for day, working in rows})
+    calendar = WorkCalendar({day: working for day, working in rows})
+    _loaded[engine] = (time.monotonic(), calendar)
+    return calendar
 
 
 def set_override(session: Session, day: date, is_working_day: bool, note: str = "") -> None:
@@ -109,6 +126,12 @@ def set_override(session: Session, day: date, is_working_day: bool, note: str = 
         session.add(row)
     row.is_working_day = is_working_day
     row.note = note
+    # This process sees the override as soon as it is committed; others within the TTL.
+    after_commit.call(session, _forget_loaded, session.get_bind().engine)
+
+
+def _forget_loaded(engine: Engine) -> None:
+    _loaded.pop(engine, None)
 
 
 def check_next_year_known(session: Session, day: date) -> dict[str, object]:

@@ -1,11 +1,8 @@
 """The staff queue answers a page in a fixed number of SQL statements, however many
 rows it holds: no row loads its village, materials or anything else on its own."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import event
 from stdnum.cn import ric
 
 from backend.extensions import db
@@ -13,6 +10,7 @@ from backend.models import Application
 from backend.models.attachment import ReviewStatus
 from backend.services import clock
 from tests.factories import file_material
+from tests.statements import counting_statements
 
 # The token with its caller and their region; the page with its villages, materials and
 # relatives flags; the calendar. (A page that runs from the cases with a deadline into
@@ -23,20 +21,6 @@ MAX_STATEMENTS = 3
 def resident_id(serial: int) -> str:
     body = f"110105{date(1950, 1, 1) + timedelta(days=serial):%Y%m%d}{2 * serial:03d}"
     return body + ric.calc_check_digit(body + "0")
-
-
-@contextmanager
-def counting_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_rest) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def list_page(client, login, limit: int) -> tuple[list[dict], list[str]]:

@@ -24,6 +24,7 @@ def test_next_years_calendar_is_reported_once_december_comes(app):
     assert rule(db.session, date(2026, 11, 30)) == {"year": 2027, "known": True}  # not yet asked
     assert rule(db.session, date(2026, 12, 1)) == {"year": 2027, "known": False}
     set_override(db.session, date(2027, 2, 20), True, "春节调休上班(国务院办公厅通知)")
+    db.session.commit()
     assert rule(db.session, date(2026, 12, 1)) == {"year": 2027, "known": True}
 
 

@@ -61,7 +61,7 @@ def test_generating_twice_adds_nothing_and_keeps_changed_capacities(office):
 
 def test_closing_a_day_with_bookings_is_refused(office, make_slot):
     slot = make_slot(date(2026, 11, 3))
-    slots.take_place(db.session, slot.id)
+    slots.take_place(db.session, slot)
     with pytest.raises(Conflict):
         offices.set_day(db.session, office, date(2026, 11, 3), OfficeDayKind.CLOSED)
 
@@ -127,7 +127,7 @@ def test_unknown_office_is_404(client, login, office):
 def test_public_slot_list_shows_remaining_places(client, office, make_slot):
     slot = make_slot(date(2027, 3, 1), "am", capacity=3)
     make_slot(date(2027, 3, 1), "pm", capacity=2)
-    slots.take_place(db.session, slot.id)
+    slots.take_place(db.session, slot)
     db.session.commit()
     response = client.get(
         f"/api/v1/registry-offices/{office.id}/slots?from=2027-03-01&to=2027-03-01&service=marriage"
@@ -152,7 +152,7 @@ def test_bad_slot_list_filters_are_422(client, office, query, field):
 def test_registrar_raises_and_lowers_capacity_but_not_below_bookings(client, login, make_slot):
     slot = make_slot(date(2027, 3, 2), capacity=3)
     for _ in range(2):
-        slots.take_place(db.session, slot.id)
+        slots.take_place(db.session, slot)
     db.session.commit()
     headers = login("registrar01")
     raised = client.patch(f"/api/v1/slots/{slot.id}", json={"capacity": 25}, headers=headers)

@@ -98,3 +98,30 @@ def test_overrides_loaded_by_staff_are_used(app):
     loaded = load_calendar(db.session)
     assert loaded.is_working_day(date(2028, 1, 3)) is False
     assert loaded.knows_year(2028)
+
+
+def test_the_calendar_is_read_once_per_process_until_it_expires(app, monkeypatch):
+    from backend.extensions import db
+    from backend.services import workdays
+    from tests.statements import counting_statements
+
+    now = [1000.0]
+    monkeypatch.setattr(workdays.time, "monotonic", lambda: now[0])
+    first = load_calendar(db.session)
+    with counting_statements() as statements:
+        assert load_calendar(db.session) is first
+    assert statements == []
+    now[0] += workdays.CALENDAR_TTL_SECONDS
+    with counting_statements() as statements:
+        assert load_calendar(db.session) is not first
+    assert len(statements) == 1
+
+
+def test_an_override_committed_here_is_seen_at_once(app):
+    from backend.extensions import db
+
+    assert load_calendar(db.session).is_working_day(date(2028, 3, 15)) is True
+    set_override(db.session, date(2028, 3, 15), False, "临时停止办公")
+    assert load_calendar(db.session).is_working_day(date(2028, 3, 15)) is True  # not yet
+    db.session.commit()
+    assert load_calendar(db.session).is_working_day(date(2028, 3, 15)) is False

@@ -75,7 +75,7 @@ def create(
         )
     if not place_held:
         check_no_duplicate(session, people, service)
-        slots.take_place(session, slot.id)
+        slots.take_place(session, slot)
     appointment = Appointment(
         slot_id=slot.id,
         service=service,
@@ -98,7 +98,8 @@ def create(
         # Two requests for the same person raced past the check above; the partial
         # unique index let one through.
         raise DuplicateBooking() from None
-    session.refresh(slot)
+    if place_held:
+        session.refresh(slot)  # the place was taken by a statement the slot has not seen
     reminders.schedule(session, appointment, now)
     return appointment
 

@@ -180,7 +180,7 @@ def reschedule(
     rules.check_window(new_slot.office, new_slot.day, now)
     rules.check_not_reserved(session, new_slot, service)
     rules.check_none_blocked(session, user, new_slot.office, people, clock.shanghai_date(now))
-    slots.take_place(session, new_slot.id)  # the first write: a full slot changes nothing
+    slots.take_place(session, new_slot)  # the first write: a full slot changes nothing
     cancel(session, user, appointment, now)
     return appointments.create(
         session,

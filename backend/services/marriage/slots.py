@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.models import RegistryOffice, User
@@ -106,16 +107,20 @@ def set_capacity(session: Session, slot: Slot, capacity: int) -> Slot:
     return slot
 
 
-def take_place(session: Session, slot_id: int) -> None:
-    """Take one place of the slot, or raise SlotFull; safe under any concurrency."""
-    result = session.execute(
+def take_place(session: Session, slot: Slot) -> None:
+    """Take one place of the slot, or raise SlotFull; safe under any concurrency.
+    The count the database now holds comes back with the UPDATE, so the slot in
+    memory is current without reading it again."""
+    booked = session.scalar(
         update(Slot)
-        .where(Slot.id == slot_id, Slot.booked < Slot.capacity)
+        .where(Slot.id == slot.id, Slot.booked < Slot.capacity)
         .values(booked=Slot.booked + 1)
+        .returning(Slot.booked)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if booked is None:
         raise SlotFull()
+    set_committed_value(slot, "booked", booked)
 
 
 def give_back_place(session: Session, slot_id: int) -> None:
