@@ -31,7 +31,7 @@ from backend.services import attachment_pipeline, clock
 from backend.services.storage import LocalStorage
 from tests.attachments import files
 from tests.attachments.conftest import STORAGE_KINDS
-from tests.jobs.workers import run_burst_worker, worker_environment
+from tests.jobs.workers import run_burst_worker, wait_for, worker_environment
 
 QUEUES = ["attachments", "notifications"]
 RESIDENT_ID = "11010519491231002X"
@@ -275,16 +275,6 @@ def test_a_worker_killed_mid_job_leaves_the_row_to_another_worker(app, open_case
     attachment = reload(attachment_id)
     assert attachment.status == "ready"
     assert attachment.attempts == 2
-
-
-def wait_for(condition, timeout: float = 120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def test_the_sweeper_leaves_recent_and_finished_rows_alone(app, open_case, upload, process_now):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 from flask import Flask
 
@@ -49,3 +50,14 @@ def run_burst_worker(app: Flask, queues: list[str], timeout: float = 120) -> Non
         timeout=timeout,
         capture_output=True,
     )
+
+
+def wait_for(condition, timeout: float = 120, what: str = "condition"):
+    """Poll `condition` until it returns something true, and return that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not met in time")
