@@ -11,18 +11,32 @@ import os
 import sqlite3
 from datetime import UTC, datetime
 
-from flask import Flask, jsonify, request
+import jwt
+from flask import Flask, abort, jsonify, request
+
+from backend.services.crypto import FieldCipher, mask_phone
 
 app = Flask(__name__)
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# The database, and the product's secrets for the same-work routes (the same token
+# check, the same decryption).
+app.config.update(
+    DATABASE_URL=os.environ.get("DATABASE_URL", ""),
+    JWT_SECRET_KEY=os.environ.get("JWT_SECRET_KEY", ""),
+    FIELD_ENCRYPTION_KEY=os.environ.get("FIELD_ENCRYPTION_KEY", ""),
+)
 PAGE = 20
+
+
+def sqlite_backed() -> bool:
+    return app.config["DATABASE_URL"].startswith("sqlite")
 
 
 def connection():
     """One connection per worker process, opened after gunicorn forks."""
     if "connection" not in app.extensions:
-        if DATABASE_URL.startswith("sqlite"):
-            raw = sqlite3.connect(DATABASE_URL.removeprefix("sqlite:///"), timeout=30)
+        url = app.config["DATABASE_URL"]
+        if sqlite_backed():
+            raw = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30)
             # The same settings as the product's SQLite connections (backend/database.py).
             raw.execute("PRAGMA foreign_keys=ON")
             raw.execute("PRAGMA journal_mode=WAL")
@@ -30,13 +44,13 @@ def connection():
         else:
             import psycopg
 
-            raw = psycopg.connect(DATABASE_URL)
+            raw = psycopg.connect(url)
         app.extensions["connection"] = raw
     return app.extensions["connection"]
 
 
 def placeholder(sql: str) -> str:
-    return sql if DATABASE_URL.startswith("sqlite") else sql.replace("?", "%s")
+    return sql if sqlite_backed() else sql.replace("?", "%s")
 
 
 def execute(sql: str, params: tuple = ()):
@@ -86,3 +100,62 @@ def book(slot_id: int):
     if cursor.rowcount == 1:
         return jsonify(slot_id=slot_id), 201
     return jsonify(error="slot_full"), 409
+
+
+# ---- same work as the product, by hand ------------------------------------------
+
+BEARER = (
+    "SELECT u.id, u.role, u.name, u.username, u.phone_cipher, u.real_name_verified,"
+    " u.is_active, u.tokens_valid_after, r.code, r.name,"
+    " EXISTS (SELECT 1 FROM revoked_token WHERE jti IN (?, ?))"
+    " FROM user_account u LEFT JOIN region r ON r.id = u.region_id WHERE u.id = ?"
+)
+
+
+def field_cipher() -> FieldCipher:
+    if "field_cipher" not in app.extensions:
+        app.extensions["field_cipher"] = FieldCipher(app.config["FIELD_ENCRYPTION_KEY"])
+    return app.extensions["field_cipher"]
+
+
+def _aware(value) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def signed_in() -> tuple:
+    """The product's gate by hand: verify the HS256 access token (PyJWT, as
+    flask-jwt-extended does), then one SELECT for its revocation and its account;
+    401 for a revoked token, a disabled account, voided tokens or a changed role."""
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    try:
+        claims = jwt.decode(token, app.config["JWT_SECRET_KEY"], algorithms=["HS256"])
+    except jwt.PyJWTError:
+        abort(401)
+    if claims.get("type") != "access":
+        abort(401)
+    session_jti = claims.get("rjti") or claims["jti"]
+    row = execute(BEARER, (claims["jti"], session_jti, int(claims["sub"]))).fetchone()
+    if row is None or row[10] or not row[6]:
+        abort(401)
+    if claims.get("iat", 0) < int(_aware(row[7]).timestamp()) or claims.get("role") != row[1]:
+        abort(401)
+    return row
+
+
+@app.get("/me")
+def me():
+    """`GET /api/v1/me`: the gate, then the account with its phone decrypted and masked."""
+    row = signed_in()
+    connection().rollback()  # the request's read transaction ends, as the product's does
+    user_id, role, name, username, phone_cipher, verified = row[:6]
+    phone = field_cipher().decrypt(bytes(phone_cipher)) if phone_cipher else None
+    return jsonify(
+        id=user_id,
+        role=role,
+        name=name,
+        username=username,
+        phone=mask_phone(phone) if phone else None,
+        region={"code": row[8], "name": row[9]} if row[8] else None,
+        real_name_verified=bool(verified),
+    )
