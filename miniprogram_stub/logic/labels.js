@@ -125,6 +125,8 @@ const INDICATORS = [
 
 const REPORT_KIND = { initial: '初报', update: '续报', final: '核报' };
 
+const TIP_STATUS = { pending: '待核实', verified: '已核实', dismissed: '未采纳' };
+
 function label(table, code) {
   return table[code] || code || '';
 }
@@ -143,5 +145,6 @@ module.exports = {
   REVIEW_STATUS,
   ROLE,
   SERVICE,
+  TIP_STATUS,
   label,
 };

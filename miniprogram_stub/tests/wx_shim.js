@@ -1,6 +1,7 @@
 // What WeChat's runtime gives a mini program, over Node's own HTTP client, so the real
 // `utils/api.js` and page logic talk to the real server started by the test run.
 //
+// Each request is logged in `sent` (`reached`: it got to the server).
 // Knobs a test turns: `setOnline(false/true)` (true fires onNetworkStatusChange, as
 // WeChat does on reconnect), `dropNext(n)` (the next n requests fail before reaching the
 // server), `loseAnswersNext(n)` (the next n reach the server but their answer is lost),
@@ -35,6 +36,7 @@ function createWx() {
       return;
     }
     try {
+      record.reached = true;
       const answer = await send();
       if (lostAnswers > 0) {
         lostAnswers -= 1;
@@ -121,6 +123,16 @@ function createWx() {
       } catch (error) {
         fail({ errMsg: `compressImage:fail ${error.message}` });
       }
+    },
+
+    getFileSystemManager() {
+      return {
+        saveFile({ tempFilePath, success }) {
+          const savedFilePath = tempPath(`.saved${path.extname(tempFilePath)}`);
+          fs.copyFileSync(tempFilePath, savedFilePath);
+          success({ savedFilePath });
+        },
+      };
     },
 
     login({ success }) {

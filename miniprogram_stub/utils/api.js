@@ -224,15 +224,47 @@ function createApi({ baseUrl, wx, templates = {}, retryDelaysMs = RETRY_DELAYS_M
     return promisify(wx, 'setStorage')({ key, data: items });
   }
 
-  // Create now if the network allows, else keep it (with its key) for the reconnect.
-  async function submit(path, data, { label, idempotencyKey = newIdempotencyKey() } = {}) {
+  // One piece of work: its files first (each under its own key, so a resend finds the
+  // file already received), then the creating POST naming them in `filesField`.
+  async function sendItem(item) {
+    const data = { ...item.data };
+    if (item.files && item.files.length) {
+      const ids = [];
+      for (let i = 0; i < item.files.length; i += 1) {
+        ids.push((await upload(item.filesPath, item.files[i], {}, item.fileKeys[i])).id);
+      }
+      data[item.filesField] = ids;
+    }
+    return call('POST', item.path, { data, idempotencyKey: item.idempotencyKey });
+  }
+
+  // Kept across restarts: WeChat's temporary files may go when the mini program closes.
+  function persist(filePath) {
+    return promisify(wx.getFileSystemManager(), 'saveFile')({ tempFilePath: filePath })
+      .then((saved) => saved.savedFilePath)
+      .catch(() => filePath);
+  }
+
+  // Create now if the network allows, else keep it (with its keys) for the reconnect.
+  // `files` (local paths) are uploaded one per request to `filesPath` first.
+  async function submit(path, data, { label, files = [], filesPath, filesField = 'photo_ids' } = {}) {
+    const item = {
+      path,
+      data,
+      label,
+      idempotencyKey: newIdempotencyKey(),
+      files,
+      fileKeys: files.map(() => newIdempotencyKey()),
+      filesPath,
+      filesField,
+    };
     try {
-      return { sent: true, body: await call('POST', path, { data, idempotencyKey }) };
+      return { sent: true, body: await sendItem(item) };
     } catch (error) {
       if (!error.offline) throw error;
-      const item = { path, data, idempotencyKey, label, queuedAt: new Date().toISOString() };
-      await writeList(OUTBOX_KEY, [...readList(OUTBOX_KEY), item]);
-      return { sent: false, queued: item };
+      const queued = { ...item, files: await Promise.all(files.map(persist)), queuedAt: new Date().toISOString() };
+      await writeList(OUTBOX_KEY, [...readList(OUTBOX_KEY), queued]);
+      return { sent: false, queued };
     }
   }
 
@@ -251,8 +283,7 @@ function createApi({ baseUrl, wx, templates = {}, retryDelaysMs = RETRY_DELAYS_M
     const result = { sent: [], refused: [] };
     for (const item of readList(OUTBOX_KEY)) {
       try {
-        const body = await call('POST', item.path, item);
-        result.sent.push({ ...item, body });
+        result.sent.push({ ...item, body: await sendItem(item) });
       } catch (error) {
         if (error.offline) break;
         result.refused.push({ ...item, message: error.message });
