@@ -107,6 +107,7 @@ async function mine(api) {
 // The case page: status, what the applicant may do now, the timeline and the files.
 function progressView(application) {
   const allowed = application.allowed_actions || [];
+  const sendable = allowed.includes('submit') || allowed.includes('resubmit');
   return {
     ...summary(application),
     version: application.version,
@@ -114,10 +115,12 @@ function progressView(application) {
     monthlyAmount: application.monthly_amount || '',
     appeal: application.appeal || '',
     decisionReason: application.decision_reason || '',
-    canSubmit: allowed.includes('submit') || allowed.includes('resubmit'),
+    canSubmit: sendable,
     submitAction: allowed.includes('resubmit') ? 'resubmit' : 'submit',
     canWithdraw: allowed.includes('withdraw'),
-    canUpload: ['draft', 'submitted', 'returned', 'accepted'].includes(application.status),
+    // Materials are asked for while something is missing or the case is still the
+    // applicant's to send; the server refuses an upload it does not accept.
+    canUpload: Boolean((application.missing_materials || []).length) || sendable,
     steps: (application.timeline || []).map((event) => ({
       title: labels.label(labels.ACTION, event.action),
       who: labels.label(labels.ROLE, event.actor_role),

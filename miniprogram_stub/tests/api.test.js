@@ -58,6 +58,13 @@ test('a dropped creating request is retried and every retry reuses the idempoten
   assert.ok(keys.every((key) => key === keys[0]));
 });
 
+test('an action whose request is dropped is not resent: it could act twice', async () => {
+  const { api, wx } = await staff('agent0101');
+  wx.dropNext(1);
+  await assert.rejects(api.act('/me/inbox/read-all'), (error) => error.code === 'network_error');
+  assert.equal(wx.sent.filter((request) => request.url.endsWith('/read-all')).length, 1);
+});
+
 test('a network that never answers gives a Chinese network error', async () => {
   const { api, wx } = client();
   wx.dropNext(10);

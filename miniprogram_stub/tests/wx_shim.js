@@ -149,6 +149,27 @@ function createWx() {
       success(answer);
     },
 
+    // What pages ask of WeChat's UI, recorded for page tests: navigation, toasts, modals
+    // (confirmed at once), and media picking (answers `pickedFiles`).
+    navigations: [],
+    toasts: [],
+    modals: [],
+    pickedFiles: [],
+    navigateTo: ({ url }) => wx.navigations.push(['navigateTo', url]),
+    redirectTo: ({ url }) => wx.navigations.push(['redirectTo', url]),
+    switchTab: ({ url }) => wx.navigations.push(['switchTab', url]),
+    navigateBack: () => wx.navigations.push(['navigateBack']),
+    showToast: ({ title }) => wx.toasts.push(title),
+    showModal({ title, content, success }) {
+      wx.modals.push({ title, content });
+      if (success) success({ confirm: true, cancel: false });
+    },
+    chooseMedia({ success }) {
+      success({ tempFiles: wx.pickedFiles.map((tempFilePath) => ({ tempFilePath, fileType: 'image' })) });
+    },
+    setTabBarBadge: () => {},
+    removeTabBarBadge: () => {},
+
     getLocation({ success }) {
       calls.getLocation += 1;
       success({ ...wx.location, accuracy: 30 });

@@ -116,13 +116,16 @@ function createApi({ baseUrl, wx, templates = {}, retryDelaysMs = RETRY_DELAYS_M
     return token ? { ...extra, Authorization: `Bearer ${token}` } : { ...extra };
   }
 
-  // One attempt after another while the network fails; null when every one failed.
-  async function withRetries(attempt) {
+  // One attempt after another while the network fails; null when every one failed. Only
+  // reads and keyed creations are repeated: an action resent after a lost answer could
+  // act twice, so it fails at once and the user decides.
+  async function withRetries(attempt, repeatable) {
+    const rounds = repeatable ? retryDelaysMs.length : 0;
     for (let round = 0; ; round += 1) {
       try {
         return await attempt();
       } catch (networkFailure) {
-        if (round >= retryDelaysMs.length) return null;
+        if (round >= rounds) return null;
         await sleep(retryDelaysMs[round]);
       }
     }
@@ -152,11 +155,11 @@ function createApi({ baseUrl, wx, templates = {}, retryDelaysMs = RETRY_DELAYS_M
   }
 
   // Send, and on a 401 refresh the token once and send again; then check the status.
-  async function authorized(send, { path, parse = (data) => data }) {
-    let response = await withRetries(send);
+  async function authorized(send, { path, repeatable = true, parse = (data) => data }) {
+    let response = await withRetries(send, repeatable);
     const mayRefresh = !path.startsWith('/auth/');
     if (response && response.statusCode === 401 && mayRefresh && (await refresh())) {
-      response = await withRetries(send);
+      response = await withRetries(send, repeatable);
     }
     if (!response) throw networkError();
     const body = parse(response.data);
@@ -171,7 +174,8 @@ function createApi({ baseUrl, wx, templates = {}, retryDelaysMs = RETRY_DELAYS_M
       if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey;
       return request({ url: baseUrl + path, method, data, header });
     };
-    return (await authorized(send, { path })).body;
+    const repeatable = method === 'GET' || Boolean(idempotencyKey);
+    return (await authorized(send, { path, repeatable })).body;
   }
 
   // One file per call, under the field name `file`; photos are compressed first.

@@ -12,13 +12,17 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+from tests.api.test_auth_wechat import FakeWeChat
 
 APPID, SECRET = "wxminiprogramtest01", "m" * 32
 
 
-class JsCode2Session(BaseHTTPRequestHandler):
+class JsCode2Session(FakeWeChat):
+    """The API tests' stand-in (its HTTP answer), with any `code-<name>` accepted."""
+
     def do_GET(self):
         url = urlparse(self.path)
         query = {key: values[0] for key, values in parse_qs(url.query).items()}
@@ -29,15 +33,7 @@ class JsCode2Session(BaseHTTPRequestHandler):
             answer = {"openid": "o-" + code.removeprefix("code-"), "session_key": "k"}
         else:
             answer = {"errcode": 40029, "errmsg": "invalid code"}
-        body = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_args):
-        pass
+        self._answer(json.dumps(answer).encode())
 
 
 @contextmanager

@@ -27,18 +27,21 @@ Page(
     hideQr() {
       this.setData({ qr: null });
     },
+    // Resolves once the cancellation (if confirmed) is done.
     cancel(event) {
       const { id } = event.currentTarget.dataset;
-      wx.showModal({
-        title: '取消预约',
-        content: '取消后该时段将让给他人,确定取消吗?',
-        success: async ({ confirm }) => {
-          if (!confirm) return;
-          const outcome = await marriage.cancel(getApp().api, id);
-          if (outcome.appointment) await this.reload();
-          else this.showError(outcome);
-        },
+      return new Promise((resolve) => {
+        wx.showModal({
+          title: '取消预约',
+          content: '取消后该时段将让给他人,确定取消吗?',
+          success: ({ confirm }) => resolve(confirm ? this.cancelConfirmed(id) : null),
+        });
       });
+    },
+    async cancelConfirmed(id) {
+      const outcome = await marriage.cancel(getApp().api, id);
+      if (outcome.appointment) await this.reload();
+      else this.showError(outcome);
     },
     book() {
       wx.navigateTo({ url: '/pages/marriage/marriage' });

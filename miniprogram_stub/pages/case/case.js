@@ -22,11 +22,14 @@ Page(
     submit() {
       return this.run(this.data.view.submitAction);
     },
+    // Resolves once the withdrawal (if confirmed) is done.
     withdraw() {
-      wx.showModal({
-        title: '撤回申请',
-        content: '撤回后该申请不再办理,确定撤回吗?',
-        success: ({ confirm }) => confirm && this.run('withdraw'),
+      return new Promise((resolve) => {
+        wx.showModal({
+          title: '撤回申请',
+          content: '撤回后该申请不再办理,确定撤回吗?',
+          success: ({ confirm }) => resolve(confirm ? this.run('withdraw') : null),
+        });
       });
     },
     async run(action) {

@@ -1,0 +1,131 @@
+// The pages themselves, run under Node against the live server: taps and inputs go in
+// as WeChat would send them, and what the user sees is the page's data afterwards.
+const assert = require('node:assert/strict');
+const { test } = require('node:test');
+
+const { client, idNumber, resident, staff } = require('./helpers');
+const { event, openPage } = require('./page_harness');
+
+const PHOTO = process.env.PHOTO;
+
+test('login page: WeChat login, then 实名认证, then home', async () => {
+  const { api, wx } = client();
+  wx.nextLoginCode = 'code-page-login-601';
+  const page = openPage('pages/login/login', { api, wx });
+  page.onShow();
+  await page.wechatLogin();
+  assert.equal(page.data.needsRealName, true);
+  assert.deepEqual(wx.navigations, []);
+
+  page.onInput(event({ value: '陈桂芳' }, { field: 'realName.name' }));
+  page.onInput(event({ value: '110105' }, { field: 'realName.id_number' }));
+  await page.verify();
+  assert.match(page.data.errors.id_number, /[\u4e00-\u9fff]/); // shown beside the field
+  assert.deepEqual(wx.navigations, []);
+
+  page.onInput(event({ value: idNumber('1958-12-12', 601) }, { field: 'realName.id_number' }));
+  await page.verify();
+  assert.deepEqual(page.data.errors, {});
+  assert.deepEqual(wx.navigations, [['switchTab', '/pages/home/home']]);
+});
+
+test('home page: 长辈模式 is remembered, and an officer sees the report service', async () => {
+  const { api, wx } = await staff('officer0101');
+  const page = openPage('pages/home/home', { api, wx });
+  page.onShow();
+  assert.equal(page.data.elder, false);
+  assert.equal(page.data.user.role, '灾害信息员');
+  const disaster = page.data.services.find((service) => service.key === 'disaster');
+  assert.deepEqual(disaster.links.map((link) => link.text), ['报送灾情', '随手拍报灾']);
+  page.toggleElder(event({ value: true }));
+  const again = openPage('pages/home/home', { api, wx });
+  again.onShow();
+  assert.equal(again.data.elder, true);
+  again.open(event({}, { url: '/pages/cases/cases' }));
+  again.open(event({}, { url: '/pages/dibao-check/dibao-check' }));
+  assert.deepEqual(wx.navigations, [
+    ['switchTab', '/pages/cases/cases'],
+    ['navigateTo', '/pages/dibao-check/dibao-check'],
+  ]);
+});
+
+test('a signed-out user opening my cases is sent to login', async () => {
+  const { api, wx } = client();
+  openPage('pages/cases/cases', { api, wx }).onShow();
+  assert.deepEqual(wx.navigations, [['navigateTo', '/pages/login/login']]);
+});
+
+test('dibao pages: an empty form shows the server\'s field errors; a full one leads to materials, upload and submit', async () => {
+  const person = await resident({ serial: 603, birth: '1962-02-02', name: '刘德胜' });
+  const { api, wx } = person;
+  const form = openPage('pages/dibao-apply/dibao-apply', { api, wx });
+  form.onLoad();
+  form.onShow();
+  await form.save();
+  assert.equal(form.data.errors.region_code, '区划代码应为12位数字');
+  assert.match(wx.toasts[0], /[\u4e00-\u9fff]/);
+
+  form.onInput(event({ value: person.name }, { field: 'name' }));
+  form.onInput(event({ value: person.idNumber }, { field: 'id_number' }));
+  form.onInput(event({ value: '80' }, { field: 'monthly_income' }));
+  form.chooseRegion(event({ code: '990101002000', name: '二村' }));
+  form.addMember();
+  form.onMemberInput(event({ value: '刘小红' }, { index: 0, field: 'name' }));
+  form.onMemberInput(event({ value: idNumber('2011-05-05', 604) }, { index: 0, field: 'id_number' }));
+  form.chooseRelation(event({ value: 0 }, { index: 0 })); // 配偶
+  form.chooseRelation(event({ value: 1 }, { index: 0 })); // 子女
+  assert.equal(form.data.members[0].relationLabel, '子女');
+  await form.save();
+  const [kind, url] = wx.navigations[wx.navigations.length - 1];
+  assert.equal(kind, 'redirectTo');
+  const id = Number(/materials\?id=(\d+)$/.exec(url)[1]);
+
+  const materials = openPage('pages/materials/materials', { api, wx });
+  materials.onLoad({ id: String(id) });
+  await materials.onShow();
+  assert.equal(materials.data.view.statusLabel, '草稿(未提交)');
+  materials.chooseKind(event({ value: 6 })); // 现场照片
+  wx.pickedFiles = [PHOTO];
+  await materials.send(PHOTO);
+  assert.equal(materials.data.latest.statusLabel, '已收到');
+  assert.deepEqual(materials.data.view.files.map((file) => file.kind), ['现场照片']);
+  await materials.submit();
+  assert.deepEqual(wx.navigations[wx.navigations.length - 1], ['redirectTo', `/pages/case/case?id=${id}`]);
+
+  const progress = openPage('pages/case/case', { api, wx });
+  progress.onLoad({ id: String(id) });
+  await progress.onShow();
+  assert.equal(progress.data.view.statusLabel, '已提交,待乡镇受理');
+  assert.equal(progress.data.view.canWithdraw, true);
+  await progress.withdraw(); // the modal is confirmed
+  assert.equal(progress.data.view.statusLabel, '已撤回');
+});
+
+test('appointments page: the check-in QR is shown, then the booking cancelled', async () => {
+  const groom = await resident({ serial: 605, birth: '1995-05-05', name: '黄磊' });
+  const { api, wx } = groom;
+  const booking = openPage('pages/marriage/marriage', { api, wx });
+  booking.onShow();
+  await booking.onLoad();
+  assert.ok(booking.data.slots.length > 0);
+  await booking.book();
+  assert.equal(booking.data.errors.slot_id, '请选择预约时段');
+  booking.chooseSlot(event({ value: booking.data.slots.findIndex((slot) => !slot.full) }));
+  booking.onInput(event({ value: groom.name }, { field: 'partyA.name' }));
+  booking.onInput(event({ value: groom.idNumber }, { field: 'partyA.id_number' }));
+  booking.onInput(event({ value: '杨丽' }, { field: 'partyB.name' }));
+  booking.onInput(event({ value: idNumber('1997-07-07', 606) }, { field: 'partyB.id_number' }));
+  await booking.book();
+  assert.deepEqual(booking.data.errors, {});
+  assert.deepEqual(wx.navigations[wx.navigations.length - 1], ['switchTab', '/pages/appointments/appointments']);
+
+  const mine = openPage('pages/appointments/appointments', { api, wx });
+  await mine.onShow();
+  const [appointment] = mine.data.appointments;
+  assert.equal(appointment.statusLabel, '已预约');
+  await mine.showQr(event({}, { id: appointment.id, code: appointment.checkinCode }));
+  assert.equal(mine.data.qr.code, appointment.checkinCode);
+  assert.ok(mine.data.qr.path);
+  await mine.cancel(event({}, { id: appointment.id }));
+  assert.equal(mine.data.appointments[0].statusLabel, '已取消');
+});
