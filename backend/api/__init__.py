@@ -29,6 +29,8 @@ RESOURCE_MODULES = (
     "backend.api.slots",
     "backend.api.appointments",
     "backend.api.audit",
+    "backend.api.disaster_events",
+    "backend.api.disaster_tips",
 )
 
 
