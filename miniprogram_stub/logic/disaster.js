@@ -77,7 +77,7 @@ function indicatorsBody(rows) {
     const text = String(value === undefined || value === null ? '' : value).trim();
     if (!text) return;
     if (MEASURES.has(key)) out[key] = text;
-    else out[key] = /^\d+$/.test(text) ? Number(text) : text;
+    else out[key] = /^-?\d+$/.test(text) ? Number(text) : text;
   });
   return out;
 }
