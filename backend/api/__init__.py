@@ -31,6 +31,7 @@ RESOURCE_MODULES = (
     "backend.api.audit",
     "backend.api.disaster_events",
     "backend.api.disaster_tips",
+    "backend.api.disaster_rebuild",
 )
 
 

@@ -3,7 +3,9 @@ concerned follows the roll-up."""
 
 from __future__ import annotations
 
-from flask import request
+import io
+
+from flask import request, send_file
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, post_load, validate
 
@@ -28,7 +30,13 @@ from backend.models.disaster import (
     ReportKind,
     ResponseLevel,
 )
-from backend.services import clock, disaster_events, disaster_reports, disaster_rollup
+from backend.services import (
+    clock,
+    disaster_events,
+    disaster_export,
+    disaster_reports,
+    disaster_rollup,
+)
 
 blp = Blueprint(
     "disaster_events", __name__, url_prefix="/api/v1/disaster-events", description="灾情报告"
@@ -133,6 +141,7 @@ class SummarySchema(Schema):
     overdue_initial = fields.List(fields.String())
     overdue_update = fields.List(fields.String())
     escalated = fields.Function(lambda s: s.event.escalated_at is not None)
+    rebuild = fields.Dict(metadata={"description": "倒房重建:各状态户数、合计户数与间数"})
 
 
 def _detail(event_id: int):
@@ -230,3 +239,19 @@ def get_summary(args, event_id: int):
     return disaster_rollup.summary(
         db.session, current_user(), event_id, args["region_code"], clock.now()
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blp.get("/<int:event_id>/export.xlsx")
+@auth_required()
+@blp.response(200, description="灾情统计表(XLSX)")
+def export_event(event_id: int):
+    """The figures of every level the caller may see, and the collapsed houses."""
+    data, filename = disaster_export.workbook(db.session, current_user(), event_id)
+    response = send_file(
+        io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=filename
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

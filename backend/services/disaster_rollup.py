@@ -28,7 +28,7 @@ from backend.models.disaster import (
     DisasterReport,
     ReportKind,
 )
-from backend.services import disaster_deadlines, disaster_events
+from backend.services import disaster_deadlines, disaster_events, disaster_rebuild
 
 INDICATOR_COLUMNS = [getattr(DisasterReport, name) for name in INDICATOR_NAMES]
 
@@ -193,6 +193,7 @@ class Summary:
     overdue_initial: list[str]
     overdue_update: list[str]
     event: DisasterEvent
+    rebuild: dict[str, int]
 
 
 def summary(
@@ -222,6 +223,7 @@ def summary(
             s.region.code for s in children if disaster_deadlines.update_overdue(event, s, now)
         ],
         event=event,
+        rebuild=disaster_rebuild.counts(session, event, root.region),
     )
 
 
