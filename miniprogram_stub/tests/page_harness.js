@@ -15,22 +15,44 @@ function setPath(target, key, value) {
   node[steps[steps.length - 1]] = value;
 }
 
-function openPage(unit, { api, wx }) {
+function register(unit, { api, wx }) {
   let definition = null;
   global.Page = (registered) => {
     definition = registered;
   };
+  global.Component = global.Page;
   global.getApp = () => ({ api, tellFlushed: () => {} });
   global.wx = wx;
   const file = require.resolve(path.join(ROOT, unit));
   delete require.cache[file];
   require(file);
-  const page = { data: structuredClone(definition.data) };
-  Object.entries(definition).forEach(([name, value]) => {
-    if (typeof value === 'function') page[name] = value.bind(page);
+  return definition;
+}
+
+function instance(data, methods) {
+  const self = { data: structuredClone(data) };
+  Object.entries(methods).forEach(([name, value]) => {
+    if (typeof value === 'function') self[name] = value.bind(self);
   });
-  page.setData = (patch) => Object.entries(patch).forEach(([key, value]) => setPath(page.data, key, value));
-  return page;
+  self.setData = (patch) => Object.entries(patch).forEach(([key, value]) => setPath(self.data, key, value));
+  return self;
+}
+
+function openPage(unit, context) {
+  const definition = register(unit, context);
+  return instance(definition.data, definition);
+}
+
+// A component: its properties' defaults join its data; triggerEvent is recorded in
+// `events`; `attached` is its lifetimes.attached.
+function openComponent(unit, context) {
+  const definition = register(unit, context);
+  const defaults = Object.fromEntries(Object.entries(definition.properties || {}).map(([name, spec]) => [name, spec.value]));
+  const component = instance({ ...defaults, ...definition.data }, definition.methods);
+  component.events = [];
+  component.triggerEvent = (name, detail) => component.events.push([name, detail]);
+  component.attached = definition.lifetimes.attached.bind(component);
+  return component;
 }
 
 // The event object WeChat hands a handler: `detail` and the element's data-* set.
@@ -38,4 +60,4 @@ function event(detail = {}, dataset = {}) {
   return { detail, currentTarget: { dataset } };
 }
 
-module.exports = { event, openPage };
+module.exports = { event, openComponent, openPage };

@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const { test } = require('node:test');
 
 const { client, idNumber, resident, staff } = require('./helpers');
-const { event, openPage } = require('./page_harness');
+const { event, openComponent, openPage } = require('./page_harness');
 
 const PHOTO = process.env.PHOTO;
 
@@ -128,4 +128,66 @@ test('appointments page: the check-in QR is shown, then the booking cancelled', 
   assert.ok(mine.data.qr.path);
   await mine.cancel(event({}, { id: appointment.id }));
   assert.equal(mine.data.appointments[0].statusLabel, '已取消');
+});
+
+test('self-check page: incomes typed in give the server\'s estimate; a member can be removed', async () => {
+  const { api, wx } = client();
+  const page = openPage('pages/dibao-check/dibao-check', { api, wx });
+  page.onShow();
+  page.addMember();
+  page.onIncome(event({ value: '200' }, { index: 0 }));
+  page.onIncome(event({ value: 'abc' }, { index: 1 }));
+  await page.check();
+  assert.equal(page.data.result, null);
+  assert.match(page.data.errors['members.1.monthly_income'], /[\u4e00-\u9fff]/);
+  page.removeMember(event({}, { index: 1 }));
+  await page.check();
+  assert.equal(page.data.result.eligible, true);
+  assert.match(page.data.result.verdict, /可能符合条件/);
+  page.apply();
+  assert.deepEqual(wx.navigations, [['navigateTo', '/pages/dibao-apply/dibao-apply']]);
+});
+
+test('region picker: townships of the county, then the villages of the one chosen', async () => {
+  const { api, wx } = client();
+  const picker = openComponent('components/region-picker/region-picker', { api, wx });
+  await picker.attached();
+  assert.deepEqual(picker.data.townships.map((region) => region.name), ['城关镇', '河口乡', '山前乡']);
+  await picker.chooseTownship(event({ value: 1 }));
+  assert.equal(picker.data.villages.length, 3);
+  picker.chooseVillage(event({ value: 0 }));
+  assert.deepEqual(picker.events[picker.events.length - 1], ['change', { code: '990102001000', name: picker.data.villages[0].name }]);
+});
+
+test('elderly form, my cases and the inbox pages: saved, listed, and the message opens the case', async () => {
+  const person = await resident({ serial: 607, birth: '1929-09-09', name: '林阿婆' });
+  const { api, wx } = person;
+  const form = openPage('pages/elderly-apply/elderly-apply', { api, wx });
+  form.onLoad();
+  assert.equal(form.data.agent, false);
+  form.onInput(event({ value: person.name }, { field: 'name' }));
+  form.onInput(event({ value: person.idNumber }, { field: 'id_number' }));
+  form.chooseRegion(event({ code: '990103001000', name: '' }));
+  await form.save();
+  const id = Number(/id=(\d+)$/.exec(wx.navigations[wx.navigations.length - 1][1])[1]);
+
+  const materials = openPage('pages/materials/materials', { api, wx });
+  materials.onLoad({ id: String(id) });
+  await materials.onShow();
+  await materials.submit();
+
+  const cases = openPage('pages/cases/cases', { api, wx });
+  await cases.onShow();
+  assert.deepEqual(cases.data.cases.map((item) => [item.id, item.program, item.statusLabel]), [
+    [id, '高龄津贴申请', '已提交,待乡镇受理'],
+  ]);
+
+  const inbox = openPage('pages/inbox/inbox', { api, wx });
+  await inbox.onShow();
+  assert.equal(inbox.data.unread, 1);
+  assert.equal(inbox.data.items[0].title, '申请已提交');
+  await inbox.open(event({}, { index: 0 }));
+  assert.equal(inbox.data.items[0].read, true);
+  assert.equal(inbox.data.unread, 0);
+  assert.deepEqual(wx.navigations[wx.navigations.length - 1], ['navigateTo', `/pages/case/case?id=${id}`]);
 });
