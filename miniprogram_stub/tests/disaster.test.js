@@ -2,6 +2,7 @@
 // an officer's 初报 for their village with a photo, and a tip sent once after the
 // network came back.
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const { test } = require('node:test');
 
 const disaster = require('../logic/disaster');
@@ -81,6 +82,28 @@ test('a tip with its photo made offline is sent once, photo and all, when the ne
   assert.deepEqual(tips.map((tip) => tip.description), ['山体滑坡堵住了进村道路']);
   const reachedPosts = wx.sent.filter((request) => request.reached && request.url.endsWith('/disaster-tips') && request.method === 'POST');
   assert.equal(reachedPosts.length, 1);
+});
+
+test('a photo that arrived before the line dropped is not sent again: the report names it', async () => {
+  const opened = await openEvent();
+  const { api, wx } = await staff('officer0101');
+  const flushed = new Promise((resolve) => api.watchNetwork(resolve));
+  wx.offlineAfter(1); // the photo arrives, then the network is gone
+  const outcome = await disaster.sendReport(
+    api,
+    opened.id,
+    { regionCode: '990101001000', kind: 'initial', occurredAt: new Date().toISOString(), indicators: [] },
+    [PHOTO],
+  );
+  assert.equal(outcome.queued, true);
+  const [waiting] = api.outbox();
+  assert.equal(waiting.fileIds.length, 1);
+
+  wx.setOnline(true);
+  const result = await flushed;
+  assert.deepEqual(result.sent[0].body.photos.map((photo) => photo.id), waiting.fileIds);
+  assert.equal(wx.sent.filter((request) => request.api === 'uploadFile' && request.reached).length, 1);
+  assert.equal(fs.existsSync(waiting.files[0]), false); // the saved copy is freed
 });
 
 test('a disaster officer sends the 初报 of an open event for their village, with a photo', async () => {

@@ -5,6 +5,7 @@
 // Knobs a test turns: `setOnline(false/true)` (true fires onNetworkStatusChange, as
 // WeChat does on reconnect), `dropNext(n)` (the next n requests fail before reaching the
 // server), `loseAnswersNext(n)` (the next n reach the server but their answer is lost),
+// `offlineAfter(n)` (the network drops once n more requests have reached the server),
 // `nextLoginCode` (what wx.login hands out), `subscribeAnswer` (the user's consent).
 
 const fs = require('node:fs');
@@ -26,6 +27,7 @@ function createWx() {
   let online = true;
   let drops = 0;
   let lostAnswers = 0;
+  let reachesLeft = Infinity;
 
   // Each request either fails as WeChat's `fail` would, or reaches the server.
   async function exchange(record, send, success, fail) {
@@ -37,6 +39,8 @@ function createWx() {
     }
     try {
       record.reached = true;
+      reachesLeft -= 1;
+      if (reachesLeft <= 0) online = false; // the line drops quietly: no event until it is back
       const answer = await send();
       if (lostAnswers > 0) {
         lostAnswers -= 1;
@@ -132,6 +136,14 @@ function createWx() {
           fs.copyFileSync(tempFilePath, savedFilePath);
           success({ savedFilePath });
         },
+        removeSavedFile({ filePath, success = () => {}, fail = () => {} }) {
+          try {
+            fs.unlinkSync(filePath);
+            success({});
+          } catch (error) {
+            fail({ errMsg: `removeSavedFile:fail ${error.message}` });
+          }
+        },
       };
     },
 
@@ -192,6 +204,7 @@ function createWx() {
 
     setOnline(value) {
       online = value;
+      reachesLeft = Infinity;
       listeners.forEach((listener) =>
         listener({ isConnected: value, networkType: value ? 'wifi' : 'none' }),
       );
@@ -201,6 +214,9 @@ function createWx() {
     },
     loseAnswersNext(count) {
       lostAnswers = count;
+    },
+    offlineAfter(count) {
+      reachesLeft = count;
     },
   };
   return wx;

@@ -228,17 +228,18 @@ function createApi({ baseUrl, wx, templates = {}, retryDelaysMs = RETRY_DELAYS_M
     return promisify(wx, 'setStorage')({ key, data: items });
   }
 
-  // One piece of work: its files first (each under its own key, so a resend finds the
-  // file already received), then the creating POST naming them in `filesField`.
+  // One piece of work: its files first, then the creating POST naming them in
+  // `filesField`. Each file's id is kept in the item as soon as it is known, so a resend
+  // uploads only what never arrived and the POST (same key) carries the same ids. A file
+  // whose answer was lost goes up again under a new key (its copy has a new name): the
+  // server keeps an unused photo, never a second report.
   async function sendItem(item) {
-    const data = { ...item.data };
-    if (item.files && item.files.length) {
-      const ids = [];
-      for (let i = 0; i < item.files.length; i += 1) {
-        ids.push((await upload(item.filesPath, item.files[i], {}, item.fileKeys[i])).id);
-      }
-      data[item.filesField] = ids;
+    if (!item.files.length) return call('POST', item.path, { data: item.data, idempotencyKey: item.idempotencyKey });
+    const ids = item.fileIds;
+    for (let i = ids.length; i < item.files.length; i += 1) {
+      ids.push((await upload(item.filesPath, item.files[i])).id);
     }
+    const data = { ...item.data, [item.filesField]: ids };
     return call('POST', item.path, { data, idempotencyKey: item.idempotencyKey });
   }
 
@@ -249,19 +250,16 @@ function createApi({ baseUrl, wx, templates = {}, retryDelaysMs = RETRY_DELAYS_M
       .catch(() => filePath);
   }
 
-  // Create now if the network allows, else keep it (with its keys) for the reconnect.
+  // Saved files share a 10 MB quota: freed once their work is done.
+  function forget(item) {
+    const files = wx.getFileSystemManager();
+    item.files.forEach((filePath) => files.removeSavedFile({ filePath, fail: () => {} }));
+  }
+
+  // Create now if the network allows, else keep it (with its key) for the reconnect.
   // `files` (local paths) are uploaded one per request to `filesPath` first.
   async function submit(path, data, { label, files = [], filesPath, filesField = 'photo_ids' } = {}) {
-    const item = {
-      path,
-      data,
-      label,
-      idempotencyKey: newIdempotencyKey(),
-      files,
-      fileKeys: files.map(() => newIdempotencyKey()),
-      filesPath,
-      filesField,
-    };
+    const item = { path, data, label, idempotencyKey: newIdempotencyKey(), files, fileIds: [], filesPath, filesField };
     try {
       return { sent: true, body: await sendItem(item) };
     } catch (error) {
@@ -283,20 +281,26 @@ function createApi({ baseUrl, wx, templates = {}, retryDelaysMs = RETRY_DELAYS_M
     return flushing;
   }
 
+  // The outbox with `item` replaced by its new state, or left out when `done`.
+  function rewrite(item, done) {
+    const others = readList(OUTBOX_KEY).map((entry) => (entry.idempotencyKey === item.idempotencyKey ? item : entry));
+    return writeList(OUTBOX_KEY, done ? others.filter((entry) => entry !== item) : others);
+  }
+
   async function sendWaiting() {
     const result = { sent: [], refused: [] };
     for (const item of readList(OUTBOX_KEY)) {
       try {
         result.sent.push({ ...item, body: await sendItem(item) });
       } catch (error) {
-        if (error.offline) break;
+        if (error.offline) {
+          await rewrite(item, false); // keep the ids of the files that did arrive
+          break;
+        }
         result.refused.push({ ...item, message: error.message });
       }
-      const done = [...result.sent, ...result.refused].map((entry) => entry.idempotencyKey);
-      await writeList(
-        OUTBOX_KEY,
-        readList(OUTBOX_KEY).filter((entry) => !done.includes(entry.idempotencyKey)),
-      );
+      forget(item);
+      await rewrite(item, true);
     }
     if (result.refused.length) await writeList(REFUSED_KEY, [...readList(REFUSED_KEY), ...result.refused]);
     return result;
