@@ -3,7 +3,7 @@
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
 
-const { client, idNumber, resident, staff } = require('./helpers');
+const { API_BASE, client, idNumber, resident, staff } = require('./helpers');
 const { event, openComponent, openPage } = require('./page_harness');
 
 const PHOTO = process.env.PHOTO;
@@ -190,4 +190,41 @@ test('elderly form, my cases and the inbox pages: saved, listed, and the message
   assert.equal(inbox.data.items[0].read, true);
   assert.equal(inbox.data.unread, 0);
   assert.deepEqual(wx.navigations[wx.navigations.length - 1], ['navigateTo', `/pages/case/case?id=${id}`]);
+});
+
+test('app launch: what waited offline is sent at once when the phone has network, and the user told', async () => {
+  const { api, wx } = await staff('agent0101');
+  wx.setOnline(false);
+  const body = { type: 'elderly_allowance', region_code: '990101001000', applicant: { name: '许大爷', id_number: idNumber('1930-10-10', 609) }, on_behalf: true };
+  assert.equal((await api.submit('/applications', body, { label: '高龄津贴申请' })).sent, false);
+  wx.setOnline(true);
+
+  const config = require('../config');
+  const saved = config.apiBase;
+  config.apiBase = API_BASE; // the deployment's one setting, pointed at the test server
+  let app = null;
+  global.App = (definition) => {
+    app = definition;
+  };
+  global.wx = wx;
+  let told = null;
+  try {
+    require('../app');
+    const tell = app.tellFlushed;
+    told = new Promise((resolve) => {
+      app.tellFlushed = (result) => {
+        tell.call(app, result);
+        resolve(result);
+      };
+    });
+    app.onLaunch();
+  } finally {
+    config.apiBase = saved;
+  }
+  const result = await told;
+  assert.deepEqual(wx.toasts, ['已补发1项']);
+  assert.deepEqual(app.api.outbox(), []);
+  const sent = await api.get(`/applications/${result.sent[0].body.id}`);
+  assert.equal(sent.type, 'elderly_allowance');
+  assert.equal(sent.status, 'draft');
 });
