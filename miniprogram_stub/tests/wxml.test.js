@@ -89,6 +89,21 @@ test('app.json: tab bar pages are pages, location is declared with its reason, W
   assert.ok(readJson(appJson.sitemapLocation).rules.length > 0);
 });
 
+test('every .wxss has balanced braces and comments, and no em, rem, vw or vh sizes', () => {
+  for (const file of ['app', ...UNITS].map((unit) => `${unit}.wxss`)) {
+    const source = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const bare = source.replace(/\/\*[\s\S]*?\*\//g, '');
+    assert.ok(!bare.includes('/*') && !bare.includes('*/'), `${file}: unclosed comment`);
+    let depth = 0;
+    for (const character of bare) {
+      depth += character === '{' ? 1 : character === '}' ? -1 : 0;
+      assert.ok(depth >= 0 && depth <= 1, `${file}: braces out of order`);
+    }
+    assert.equal(depth, 0, `${file}: a rule is never closed`);
+    assert.doesNotMatch(bare, /\d(em|rem|vw|vh)\b/, `${file}: use rpx so phones of every width agree`);
+  }
+});
+
 test('every page title is Chinese', () => {
   for (const page of appJson.pages) {
     assert.match(readJson(`${page}.json`).navigationBarTitleText, /[\u4e00-\u9fff]/, page);
