@@ -66,13 +66,12 @@ def initial_overdue(event: DisasterEvent, standing: Standing, now: datetime) -> 
     return standing.initial_at is None and now > township_initial_due(event)
 
 
-def update_overdue(event: DisasterEvent, standing: Standing, now: datetime) -> bool:
+def update_overdue(event: DisasterEvent, standing: Standing, last_due: datetime | None) -> bool:
     """Reported before, not final, and nothing sent in the window of the last update
-    deadline (the interval before it)."""
-    due = last_update_due(event, now)
-    if due is None or standing.initial_at is None or standing.final:
+    deadline passed (`last_update_due`: the interval before it)."""
+    if last_due is None or standing.initial_at is None or standing.final:
         return False
-    window_start = due - timedelta(days=update_interval_days(event))
+    window_start = last_due - timedelta(days=update_interval_days(event))
     return standing.last_submitted_at <= window_start
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from backend.errors import ActionNotAllowed, Forbidden, NotFound, ValidationFailed
 from backend.models import Region, RegionLevel, Role, User
@@ -76,8 +76,10 @@ def _named_regions(session: Session, user: User, codes: list[str]) -> list[Regio
     """The regions the county named, each a township or village of the caller's county."""
     found = {r.code: r for r in session.scalars(select(Region).where(Region.code.in_(codes)))}
     regions, errors = [], {}
-    for index, code in enumerate(dict.fromkeys(codes)):
+    for index, code in enumerate(codes):
         region = found.get(code)
+        if region in regions:
+            continue  # named twice
         if region is None or not user.region.contains(region):
             errors[f"region_codes.{index}"] = ["找不到该地区,或不在本县"]
         elif region.level not in REPORTING_LEVELS:
@@ -139,6 +141,7 @@ def affected_regions(session: Session, event: DisasterEvent) -> list[DisasterEve
     return list(
         session.scalars(
             select(DisasterEventRegion)
+            .options(joinedload(DisasterEventRegion.region))
             .where(DisasterEventRegion.event_id == event.id)
             .order_by(DisasterEventRegion.id)
         )

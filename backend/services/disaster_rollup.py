@@ -41,7 +41,7 @@ def zero_totals() -> dict[str, int | Decimal]:
 class Standing:
     """Where one region stands: its counted figures and how its reporting goes."""
 
-    region: Region
+    region: Region | Place
     totals: dict[str, int | Decimal] = field(default_factory=zero_totals)
     latest_report_at: datetime | None = None  # the moment the counted figures describe
     last_submitted_at: datetime | None = None
@@ -51,46 +51,56 @@ class Standing:
 
 
 def latest_reports(session: Session, event_id: int) -> dict[int, tuple]:
-    """region id → (occurred_at, *indicators) of its latest report: one statement."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=DisasterReport.region_id,
-            order_by=(
-                DisasterReport.occurred_at.desc(),
-                DisasterReport.submitted_at.desc(),
-                DisasterReport.id.desc(),
-            ),
-        )
-        .label("rank")
-    )
+    """region id → (occurred_at, *indicators, last submitted at, first initial submitted
+    at, has a final) of its latest report: one statement, one pass over the rows."""
+    region = DisasterReport.region_id
+    submitted = DisasterReport.submitted_at
     ranked = (
-        select(DisasterReport.region_id, DisasterReport.occurred_at, *INDICATOR_COLUMNS, rank)
+        select(
+            region,
+            DisasterReport.occurred_at,
+            *INDICATOR_COLUMNS,
+            func.row_number()
+            .over(
+                partition_by=region,
+                order_by=(
+                    DisasterReport.occurred_at.desc(),
+                    submitted.desc(),
+                    DisasterReport.id.desc(),
+                ),
+            )
+            .label("rank"),
+            func.max(submitted).over(partition_by=region).label("last_submitted_at"),
+            func.min(case((DisasterReport.kind == ReportKind.INITIAL, submitted)))
+            .over(partition_by=region)
+            .label("initial_at"),
+            func.max(case((DisasterReport.kind == ReportKind.FINAL, 1), else_=0))
+            .over(partition_by=region)
+            .label("final"),
+        )
         .where(DisasterReport.event_id == event_id)
         .subquery()
     )
-    columns = [ranked.c.region_id, ranked.c.occurred_at, *[ranked.c[n] for n in INDICATOR_NAMES]]
-    rows = session.execute(select(*columns).where(ranked.c.rank == 1))
+    names = ["occurred_at", *INDICATOR_NAMES, "last_submitted_at", "initial_at", "final"]
+    rows = session.execute(
+        select(ranked.c.region_id, *[ranked.c[n] for n in names]).where(ranked.c.rank == 1)
+    )
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def reporting_status(session: Session, event_id: int) -> dict[int, tuple]:
-    """region id → (last submitted at, first initial submitted at, has a final)."""
-    rows = session.execute(
-        select(
-            DisasterReport.region_id,
-            func.max(DisasterReport.submitted_at),
-            func.min(
-                case(
-                    (DisasterReport.kind == ReportKind.INITIAL, DisasterReport.submitted_at),
-                )
-            ),
-            func.max(case((DisasterReport.kind == ReportKind.FINAL, 1), else_=0)),
-        )
-        .where(DisasterReport.event_id == event_id)
-        .group_by(DisasterReport.region_id)
-    )
-    return {row[0]: (row[1], row[2], bool(row[3])) for row in rows}
+@dataclass(frozen=True)
+class Place:
+    """A village as the roll-up reads it (the columns of `Region` it needs)."""
+
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int
+    path: str
+
+
+PLACE_COLUMNS = (Region.id, Region.code, Region.name, Region.level, Region.parent_id, Region.path)
 
 
 class Tree:
@@ -106,15 +116,18 @@ class Tree:
             key=lambda r: r.code,
         )
         wanted = {r.region_id for r in rows} | reported
-        villages = session.scalars(
-            select(Region).where(
+        named_ids = {t.id for t in named_townships}
+        # Plain rows: a county may have a thousand villages, and none is changed here.
+        villages = session.execute(
+            select(*PLACE_COLUMNS).where(
                 Region.path.startswith(event.county.path, autoescape=True),
                 Region.level == RegionLevel.VILLAGE,
             )
         )
-        self.villages: dict[int, list[Region]] = defaultdict(list)
-        for village in villages:
-            if village.id in wanted or any(t.contains(village) for t in named_townships):
+        self.villages: dict[int, list[Place]] = defaultdict(list)
+        for row in villages:
+            village = Place(*row)
+            if village.id in wanted or village.parent_id in named_ids:
                 self.villages[village.parent_id].append(village)
         for children in self.villages.values():
             children.sort(key=lambda r: r.code)
@@ -123,33 +136,35 @@ class Tree:
 def standings(session: Session, event: DisasterEvent) -> tuple[Standing, dict[int, Standing]]:
     """(the county's standing, every township's and village's by region id)."""
     latest = latest_reports(session, event.id)
-    status = reporting_status(session, event.id)
     tree = Tree(session, event, set(latest))
     county = Standing(event.county, source="townships")
     by_region: dict[int, Standing] = {}
     for township in tree.townships:
-        villages = [_own(v, latest, status) for v in tree.villages.get(township.id, [])]
+        villages = [_own(v, latest) for v in tree.villages.get(township.id, [])]
         by_region.update((s.region.id, s) for s in villages)
-        standing = _township(township, latest, status, villages)
+        standing = _township(township, latest, villages)
         by_region[township.id] = standing
         _add(county, standing)
     return county, by_region
 
 
-def _own(region: Region, latest: dict, status: dict) -> Standing:
-    standing = Standing(region)
-    if region.id in latest:
-        occurred_at, *values = latest[region.id]
-        standing.totals = dict(zip(INDICATOR_NAMES, values, strict=True))
-        standing.latest_report_at = occurred_at
-        standing.source = "report"
-    if region.id in status:
-        standing.last_submitted_at, standing.initial_at, standing.final = status[region.id]
-    return standing
+def _own(region: Region | Place, latest: dict) -> Standing:
+    if region.id not in latest:
+        return Standing(region)
+    occurred_at, *values, last_submitted_at, initial_at, final = latest[region.id]
+    return Standing(
+        region,
+        totals=dict(zip(INDICATOR_NAMES, values, strict=True)),
+        latest_report_at=occurred_at,
+        last_submitted_at=last_submitted_at,
+        initial_at=initial_at,
+        final=bool(final),
+        source="report",
+    )
 
 
-def _township(region: Region, latest: dict, status: dict, villages: list[Standing]) -> Standing:
-    standing = _own(region, latest, status)
+def _township(region: Region, latest: dict, villages: list[Standing]) -> Standing:
+    standing = _own(region, latest)
     reporting = [v for v in villages if v.source == "report"]
     if standing.source != "report":
         standing.source = "villages" if reporting else "none"
@@ -213,6 +228,7 @@ def summary(
             if s.region.parent_id == root.region.id and s.region.level == RegionLevel.VILLAGE
         ]
         children.sort(key=lambda s: s.region.code)
+    last_due = disaster_deadlines.last_update_due(event, now)
     return Summary(
         root=root,
         children=children,
@@ -220,7 +236,7 @@ def summary(
             s.region.code for s in children if disaster_deadlines.initial_overdue(event, s, now)
         ],
         overdue_update=[
-            s.region.code for s in children if disaster_deadlines.update_overdue(event, s, now)
+            s.region.code for s in children if disaster_deadlines.update_overdue(event, s, last_due)
         ],
         event=event,
         rebuild=disaster_rebuild.counts(session, event, root.region),
@@ -287,6 +303,7 @@ def event_detail(session: Session, user: User, event_id: int, now: datetime) -> 
     """The event with the reporting status of every affected region."""
     event = disaster_events.get(session, user, event_id)
     county, by_region = standings(session, event)
+    last_due = disaster_deadlines.last_update_due(event, now)
     rows = []
     for row in disaster_events.affected_regions(session, event):
         standing = by_region.get(row.region_id) or Standing(row.region)
@@ -295,7 +312,7 @@ def event_detail(session: Session, user: User, event_id: int, now: datetime) -> 
                 standing,
                 row.named,
                 disaster_deadlines.initial_overdue(event, standing, now),
-                disaster_deadlines.update_overdue(event, standing, now),
+                disaster_deadlines.update_overdue(event, standing, last_due),
             )
         )
     return EventDetail(
