@@ -26,6 +26,13 @@ def wechat(app):
 
 
 @pytest.fixture
+def sign_in_limits(app):
+    """The suite is dozens of residents and a few demo accounts signing in within a
+    minute, all from 127.0.0.1: limits that high are for it alone."""
+    app.config.update(LOGIN_RATE_LIMIT_ACCOUNT="600/minute", LOGIN_RATE_LIMIT_IP="600/minute")
+
+
+@pytest.fixture
 def rq_worker(app, tmp_path):
     """A long-running worker (with its scheduler) serving the app's queues, as `make run`
     starts one; stopped with SIGTERM, its warm shutdown, at the end."""

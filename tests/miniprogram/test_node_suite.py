@@ -9,7 +9,9 @@ from backend.config import PROJECT_ROOT
 STUB = PROJECT_ROOT / "miniprogram_stub"
 
 
-def test_miniprogram_suite_passes_against_the_live_api(live_server, wechat, rq_worker, phone_photo):
+def test_miniprogram_suite_passes_against_the_live_api(
+    live_server, wechat, sign_in_limits, rq_worker, phone_photo
+):
     result = subprocess.run(
         ["node", "--test", "--test-concurrency=1", "tests/"],
         cwd=STUB,
