@@ -155,3 +155,24 @@ def in_area(session: Session, event: DisasterEvent, region: Region) -> bool:
         row.region_id == region.id or (row.named and row.region.contains(region))
         for row in affected_regions(session, event)
     )
+
+
+def region_of_event(
+    session: Session,
+    user: User,
+    event: DisasterEvent,
+    code: str,
+    levels: tuple[RegionLevel, ...] = REPORTING_LEVELS,
+    level_rule: str = "请按乡镇或村(社区)报送",
+) -> Region:
+    """The region `code` names, for work on the event: in the caller's own subtree
+    (else 404: another township's region does not exist for them), of one of `levels`
+    and inside the event's area (else 422 on `region_code`)."""
+    region = session.scalar(select(Region).where(Region.code == code))
+    if region is None or user.region is None or not user.region.contains(region):
+        raise NotFound("找不到该地区")
+    if region.level not in levels:
+        raise ValidationFailed.field("region_code", level_rule)
+    if not in_area(session, event, region):
+        raise ValidationFailed.field("region_code", "该地区不在本次灾情的受灾范围内")
+    return region

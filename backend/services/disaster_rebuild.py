@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import ActionNotAllowed, Forbidden, NotFound, ValidationFailed
+from backend.errors import ActionNotAllowed, Forbidden, ValidationFailed
 from backend.models import Region, RegionLevel, Role, User
 from backend.models.disaster import CollapsedHouse, DisasterEvent, RebuildStatus
 from backend.services import audit, clock, disaster_events, scope
@@ -42,13 +42,9 @@ def record(session: Session, user: User, event_id: int, new: NewHouse, ip=None) 
     event = disaster_events.get(session, user, event_id)
     if user.role not in KEEPERS:
         raise Forbidden("只有乡镇、县级工作人员或灾害信息员可以登记倒房户")
-    region = session.scalar(select(Region).where(Region.code == new.region_code))
-    if region is None or not user.region.contains(region):
-        raise NotFound("找不到该地区")
-    if region.level != RegionLevel.VILLAGE:
-        raise ValidationFailed.field("region_code", "倒房户应登记到村(社区)")
-    if not disaster_events.in_area(session, event, region):
-        raise ValidationFailed.field("region_code", "该地区不在本次灾情的受灾范围内")
+    region = disaster_events.region_of_event(
+        session, user, event, new.region_code, (RegionLevel.VILLAGE,), "倒房户应登记到村(社区)"
+    )
     house = CollapsedHouse(
         event_id=event.id,
         region_id=region.id,

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.errors import ActionNotAllowed, Forbidden, NotFound, ValidationFailed
+from backend.errors import ActionNotAllowed, Forbidden, ValidationFailed
 from backend.models import Region, RegionLevel, Role, User
 from backend.models.disaster import (
     INDICATOR_NAMES,
@@ -80,7 +80,7 @@ def submit(
     event = disaster_events.get(session, user, event_id)
     if user.role != Role.DISASTER_OFFICER:
         raise Forbidden("只有灾害信息员可以报送灾情")
-    region = reporting_region(session, user, event, new.region_code)
+    region = disaster_events.region_of_event(session, user, event, new.region_code)
     earlier = history(session, event, region)
     _check_kind(event, new, earlier)
     figures = carried_forward(new, earlier)
@@ -112,19 +112,6 @@ def submit(
     )
     disaster_alerts.escalate_if_needed(session, event)
     return report
-
-
-def reporting_region(session: Session, user: User, event: DisasterEvent, code: str) -> Region:
-    """The region reported for: in the officer's own subtree (else 404: another
-    township's region does not exist for them), a township or village of the event."""
-    region = session.scalar(select(Region).where(Region.code == code))
-    if region is None or user.region is None or not user.region.contains(region):
-        raise NotFound("找不到该地区")
-    if region.level not in disaster_events.REPORTING_LEVELS:
-        raise ValidationFailed.field("region_code", "请按乡镇或村(社区)报送")
-    if not disaster_events.in_area(session, event, region):
-        raise ValidationFailed.field("region_code", "该地区不在本次灾情的受灾范围内")
-    return region
 
 
 def _check_kind(event: DisasterEvent, new: NewReport, earlier: list[DisasterReport]) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, Forbidden, NotFound, ValidationFailed
-from backend.models import Attachment, Region, User
+from backend.models import Attachment, User
 from backend.models.attachment import Variant
 from backend.models.disaster import DisasterTip, TipStatus
 from backend.services import (
@@ -83,11 +83,7 @@ def verify(
     """The tip is true: it belongs to this event and region."""
     tip = _pending(session, user, tip_id)
     event = disaster_events.get(session, user, event_id)
-    region = session.scalar(select(Region).where(Region.code == region_code))
-    if region is None or not user.region.contains(region):
-        raise ValidationFailed.field("region_code", "找不到该地区")
-    if not disaster_events.in_area(session, event, region):
-        raise ValidationFailed.field("region_code", "该地区不在本次灾情的受灾范围内")
+    region = disaster_events.region_of_event(session, user, event, region_code)
     tip.event_id, tip.region_id = event.id, region.id
     _decide(session, user, tip, TipStatus.VERIFIED, "", ip)
     _tell_tipper(
