@@ -81,6 +81,9 @@ def submit(
     if user.role != Role.DISASTER_OFFICER:
         raise Forbidden("只有灾害信息员可以报送灾情")
     region = disaster_events.region_of_event(session, user, event, new.region_code)
+    # One report of an event at a time (PostgreSQL): two initial reports of a region, or
+    # two escalations, cannot race past each other's checks.
+    session.execute(select(DisasterEvent.id).where(DisasterEvent.id == event.id).with_for_update())
     earlier = history(session, event, region)
     _check_kind(event, new, earlier)
     figures = carried_forward(new, earlier)
