@@ -158,6 +158,19 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REREVIEW_MONTHS_STABLE": _int(env, "REREVIEW_MONTHS_STABLE", 12),
         "REREVIEW_MONTHS_ABLE_TO_WORK": _int(env, "REREVIEW_MONTHS_ABLE_TO_WORK", 6),
         "GRADUAL_EXIT_MAX_MONTHS": _int(env, "GRADUAL_EXIT_MAX_MONTHS", 6),
+        # 灾情报告 deadlines: the county's initial report to the city, a township's to
+        # the county (hours after the disaster began); updates (续报) by this Shanghai
+        # hour every day, every N days for drought; the final report (核报) within N
+        # working days of the event's close.
+        "DISASTER_INITIAL_HOURS": _int(env, "DISASTER_INITIAL_HOURS", 2),
+        "DISASTER_TOWNSHIP_INITIAL_HOURS": _int(env, "DISASTER_TOWNSHIP_INITIAL_HOURS", 1),
+        "DISASTER_UPDATE_HOUR": _int(env, "DISASTER_UPDATE_HOUR", 9),
+        "DISASTER_DROUGHT_UPDATE_DAYS": _int(env, "DISASTER_DROUGHT_UPDATE_DAYS", 10),
+        "DISASTER_FINAL_WORKDAYS": _int(env, "DISASTER_FINAL_WORKDAYS", 5),
+        # Dead and missing together from which county staff are alerted at once.
+        "DISASTER_ESCALATION_THRESHOLD": _int(env, "DISASTER_ESCALATION_THRESHOLD", 10),
+        # Photos a township report needs while an emergency response is in force.
+        "DISASTER_MIN_PHOTOS_UNDER_RESPONSE": _int(env, "DISASTER_MIN_PHOTOS_UNDER_RESPONSE", 3),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # How many reverse proxies stand in front of gunicorn (0: none, trust no header).
         "PROXY_HOPS": _int(env, "PROXY_HOPS", 0),

@@ -159,3 +159,46 @@ def me():
         region={"code": row[8], "name": row[9]} if row[8] else None,
         real_name_verified=bool(verified),
     )
+
+
+INDICATORS = (
+    "affected_population",
+    "deaths",
+    "missing",
+    "relocated",
+    "need_emergency_aid",
+    "collapsed_households",
+    "collapsed_rooms",
+    "severely_damaged_rooms",
+    "generally_damaged_rooms",
+    "crop_affected_ha",
+    "crop_disaster_ha",
+    "crop_failure_ha",
+    "direct_loss_10k_yuan",
+)
+ROLLUP = (
+    "SELECT region.parent_id, "
+    + ", ".join(f"SUM(latest.{name})" for name in INDICATORS)
+    + " FROM (SELECT region_id, "
+    + ", ".join(INDICATORS)
+    + ", ROW_NUMBER() OVER (PARTITION BY region_id"
+    " ORDER BY occurred_at DESC, submitted_at DESC, id DESC) AS rank"
+    " FROM disaster_report WHERE event_id = ?) AS latest"
+    " JOIN region ON region.id = latest.region_id"
+    " WHERE latest.rank = 1 GROUP BY region.parent_id ORDER BY region.parent_id"
+)
+
+
+@app.get("/rollup/<int:event_id>")
+def rollup(event_id: int):
+    """The disaster roll-up in one aggregate: each village's latest report, summed by
+    township, and the townships into the county."""
+    rows = execute(ROLLUP, (event_id,)).fetchall()
+    connection().commit()
+    townships = [
+        dict(zip(("township_id", *INDICATORS), map(str, row), strict=True)) for row in rows
+    ]
+    county = {
+        name: str(sum(float(row[i + 1]) for row in rows)) for i, name in enumerate(INDICATORS)
+    }
+    return jsonify(totals=county, children=townships)

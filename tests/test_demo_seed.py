@@ -39,6 +39,8 @@ def test_demo_county_has_three_townships_of_three_villages(demo):
         ("agent0201", "agent", "990102001000"),
         ("registrar01", "registrar", "990100000000"),
         ("officer0101", "disaster_officer", "990101001000"),
+        ("officer01", "disaster_officer", "990101000000"),
+        ("officer00", "disaster_officer", "990100000000"),
     ],
 )
 def test_demo_accounts_sign_in_with_the_demo_password(demo, username, role, region_code):
@@ -92,7 +94,7 @@ def test_phone_numbers_are_not_stored_in_the_clear(demo):
 def test_seed_demo_command(app):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert count(User) == 9
+    assert count(User) == 11
 
 
 def test_demo_office_has_am_and_pm_slots_of_20_on_the_working_days_of_the_next_month(demo):

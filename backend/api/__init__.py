@@ -29,6 +29,9 @@ RESOURCE_MODULES = (
     "backend.api.slots",
     "backend.api.appointments",
     "backend.api.audit",
+    "backend.api.disaster_events",
+    "backend.api.disaster_tips",
+    "backend.api.disaster_rebuild",
 )
 
 

@@ -15,6 +15,7 @@ PERIODIC: dict[str, dict] = {
     "notifications.sweep": {"interval": 300},
     "marriage.expire_waitlist_offers": {"interval": 60},
     "marriage.sweep_reminders": {"interval": 900},  # day-before reminders Redis lost
+    "disaster.notify_overdue": {"interval": 300},  # initial reports (初报) gone past due
 }
 
 for name, schedule in PERIODIC.items():

@@ -34,6 +34,9 @@ JOBS: dict[str, JobSpec] = {
         "backend.jobs.marriage.expire_waitlist_offers", "default", 120
     ),
     "marriage.sweep_reminders": JobSpec("backend.jobs.marriage.sweep_reminders", "default", 300),
+    "disaster.notify_overdue": JobSpec(
+        "backend.jobs.disaster.notify_overdue", "default", 300, id_template="disaster-overdue"
+    ),
     "daily.tick": JobSpec(
         func="backend.jobs.daily.tick",
         queue="default",

@@ -5,6 +5,13 @@ from backend.models.attachment import Attachment
 from backend.models.audit import AuditLog, AuditResult
 from backend.models.calendar import CalendarOverride
 from backend.models.circumstance_change import ChangeKind, CircumstanceChange
+from backend.models.disaster import (
+    CollapsedHouse,
+    DisasterEvent,
+    DisasterEventRegion,
+    DisasterReport,
+    DisasterTip,
+)
 from backend.models.household import HouseholdMember, Relation
 from backend.models.idempotency import IdempotencyKey, IdempotencyState
 from backend.models.investigation import Investigation
@@ -33,7 +40,12 @@ __all__ = [
     "CalendarOverride",
     "ChangeKind",
     "CircumstanceChange",
+    "CollapsedHouse",
     "DibaoStandard",
+    "DisasterEvent",
+    "DisasterEventRegion",
+    "DisasterReport",
+    "DisasterTip",
     "DivorceApplication",
     "ElderlyBand",
     "HouseholdMember",

@@ -1,5 +1,9 @@
-"""A material uploaded for an application: the stored file, what the review pipeline
-found in it, and what staff decided about it.
+"""A material uploaded for an application, or a photo of a disaster report or tip: the
+stored file, what the review pipeline found in it, and what staff decided about it.
+
+It has at most one owner. A disaster photo is uploaded before the report or tip it
+belongs to exists (a phone sends one file per request), so until then it has none
+and only its uploader sees it.
 
 The row is the source of truth for the pipeline (`pending → processing → ready |
 rejected`); Redis only carries the job. A re-upload is a new row that `replaces` the
@@ -12,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
@@ -69,10 +73,20 @@ class Attachment(db.Model):
     __tablename__ = "attachment"
     __table_args__ = (
         Index("ix_attachment_status_updated_at", "status", "updated_at"),  # the sweeper
+        CheckConstraint(
+            "(CASE WHEN application_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN disaster_report_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN disaster_tip_id IS NULL THEN 0 ELSE 1 END) <= 1",
+            name="one_owner",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
+    disaster_report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("disaster_report.id"), index=True
+    )
+    disaster_tip_id: Mapped[int | None] = mapped_column(ForeignKey("disaster_tip.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     # The client's file name, cleaned, only ever used in Content-Disposition.
@@ -91,7 +105,8 @@ class Attachment(db.Model):
     # Restricted: kept only for kinds that need where a photo was taken; never served.
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
-    # The same file was seen in another household's application.
+    # The same file was seen in another household's application (or, for a disaster
+    # photo, under another region's report or another tip).
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -106,7 +121,7 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    application: Mapped[Application] = relationship()
+    application: Mapped[Application | None] = relationship()
     duplicate_of: Mapped[Attachment | None] = relationship(
         remote_side=[id], foreign_keys=[duplicate_of_id]
     )

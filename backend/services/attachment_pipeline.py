@@ -36,7 +36,7 @@ from backend.models.attachment import (
     AttachmentStatus,
     Variant,
 )
-from backend.services import attachments, clock
+from backend.services import attachments, clock, disaster_photos
 from backend.services.images import CONTENT_TYPES, ImageLimits, Rejected, process_image
 from backend.services.pdfs import PdfLimits, process_pdf
 from backend.services.storage import Storage
@@ -191,7 +191,7 @@ def finish(session: Session, attachment: Attachment, store: Storage, limits: Lim
     attachment.width, attachment.height = result.width, result.height
     if result.location:
         attachment.latitude, attachment.longitude = result.location
-    attachment.duplicate_of = _seen_in_another_household(session, attachment)
+    attachment.duplicate_of = _seen_elsewhere(session, attachment)
     attachment.status = AttachmentStatus.READY
     attachment.reason = None
 
@@ -205,7 +205,18 @@ def give_up(session: Session, attachment: Attachment) -> None:
 def _reject(session: Session, attachment: Attachment, reason: str) -> None:
     attachment.status = AttachmentStatus.REJECTED
     attachment.reason = reason
+    if attachment.application_id is None:
+        disaster_photos.notify_rejected(session, attachment, reason)
+        return
     attachments.notify_applicant_side(session, attachment, "material_rejected", reason=reason)
+
+
+def _seen_elsewhere(session: Session, attachment: Attachment) -> Attachment | None:
+    """Duplicates follow the owner: another household's case, or another disaster
+    report or tip."""
+    if attachment.application_id is None:
+        return disaster_photos.seen_elsewhere(session, attachment)
+    return _seen_in_another_household(session, attachment)
 
 
 def _seen_in_another_household(session: Session, attachment: Attachment) -> Attachment | None:

@@ -27,7 +27,14 @@ from backend.models.attachment import (
     ReviewStatus,
     Variant,
 )
-from backend.services import applications, clock, notifications, scope, workflow
+from backend.services import (
+    applications,
+    clock,
+    disaster_access,
+    notifications,
+    scope,
+    workflow,
+)
 from backend.services.storage import Storage
 
 # What each programme needs before it can be decided; an agent also needs the mandate.
@@ -74,16 +81,19 @@ MISSING_STATES = {
 
 
 def _visible(query: Select, user: User) -> Select:
+    """A case's materials, or disaster photos (`disaster_access.photo_condition`)."""
+    query = query.outerjoin(Attachment.application)
+    return query.where(or_(_case_material_visible(user), disaster_access.photo_condition(user)))
+
+
+def _case_material_visible(user: User):
     """Materials are narrower than cases: the owner, the agent who submitted the case
     (or uploaded the file), and reviewing staff in their region; nobody else."""
-    query = query.join(Attachment.application)
     if user.role == Role.AGENT:
-        return query.where(
-            or_(Application.submitted_by_id == user.id, Attachment.uploaded_by_id == user.id)
-        )
+        return or_(Application.submitted_by_id == user.id, Attachment.uploaded_by_id == user.id)
     if user.role == Role.CITIZEN or user.role in STAFF_VIEWERS:
-        return scope.visible(query, applications.APPLICATION_SCOPE, user)
-    return query.where(false())
+        return scope.condition(applications.APPLICATION_SCOPE, user)
+    return false()
 
 
 def get(session: Session, user: User, attachment_id: int) -> Attachment:
@@ -208,6 +218,8 @@ def review(
     attachment = get(session, user, attachment_id)
     if user.role not in REVIEWERS:
         raise Forbidden("只有乡镇或县级工作人员可以审核材料")
+    if attachment.application_id is None:
+        raise ActionNotAllowed("灾情照片不需要审核")
     if attachment.status != AttachmentStatus.READY:
         raise ActionNotAllowed("该文件还未通过系统检查,不能审核")
     if not attachment.is_current:

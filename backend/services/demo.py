@@ -61,6 +61,16 @@ DEMO_ACCOUNTS = (
         "990101001000",
         "13800000009",
     ),
+    DemoAccount(
+        "officer01", Role.DISASTER_OFFICER, "城关镇灾害信息员吴涛", "990101000000", "13800000010"
+    ),
+    DemoAccount(
+        "officer00",
+        Role.DISASTER_OFFICER,
+        "县应急管理局灾害信息员郑红",
+        "990100000000",
+        "13800000011",
+    ),
 )
 
 

@@ -127,6 +127,24 @@ EVENTS: dict[str, Event] = {
     "waitlist_offer": Event(
         "候补名额", "{office_name} {date}{period_label}有名额空出,为您保留至 {until},请及时确认。"
     ),
+    # 灾情报告
+    "disaster_photo_rejected": Event(
+        "灾情照片未通过检查", "您上传的灾情照片未通过系统检查:{reason}"
+    ),
+    "disaster_escalated": Event(
+        "灾情升级:死亡失踪达到 {threshold} 人",
+        "「{event_name}」已报死亡 {deaths} 人、失踪 {missing} 人,请立即处置并向上级报告。",
+    ),
+    "disaster_initial_overdue": Event(
+        "初报超时", "「{event_name}」{region_name}未在 {due_at} 前报送初报,请督促。"
+    ),
+    "disaster_update_due": Event(
+        "续报提醒", "「{event_name}」请于今天 {due_at} 前报送{region_name}的续报。"
+    ),
+    "tip_verified": Event(
+        "随手拍已核实", "感谢您的随手拍,经核实已纳入「{event_name}」{region_name}的灾情处置。"
+    ),
+    "tip_dismissed": Event("随手拍未采纳", "您的随手拍未被采纳:{reason}。感谢您的关注。"),
     "appointment_reminder": Event(
         "预约提醒",
         "您预约了明天({date}){period_label}在{office_name}办理{service_label},"

@@ -40,7 +40,7 @@ def test_the_first_code_login_creates_the_citizen_account(client, demo):
     assert user["real_name_verified"] is False
     again = code_login(client, PHONE).get_json()["user"]
     assert again["id"] == user["id"]
-    assert db.session.scalar(select(func.count()).select_from(User)) == 10  # 9 demo + 1
+    assert db.session.scalar(select(func.count()).select_from(User)) == 12  # 11 demo + 1
 
 
 def test_the_citizen_account_keeps_the_phone_encrypted(client, demo):
