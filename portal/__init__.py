@@ -1,6 +1,9 @@
 """The web portal: pages and a little JavaScript over /api/v1. No business rules here."""
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, redirect, render_template
+
+from portal import assets
+from portal.assets import asset_url
 
 bp = Blueprint(
     "portal",
@@ -29,5 +32,13 @@ def dibao_estimate():
     return render_template("estimate.html")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for it on pages that name none (the API docs); the portal's pages name it.
+    return redirect(asset_url("favicon.svg"), code=301)
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(assets.bp)
+    app.jinja_env.globals["asset_url"] = asset_url

@@ -1,4 +1,12 @@
-"""A real browser: Debian's Chromium driven by Playwright (no downloaded browser)."""
+"""A real browser: Debian's Chromium driven by Playwright (no downloaded browser).
+
+Every page a test visits can be audited with `audit(page, name)`: axe-core finds no serious
+or critical violation, nothing scrolls sideways at 360 px, and screenshots at 360 px and
+1280 px land in tests/browser/artifacts/. Console errors and uncaught exceptions fail the
+test that caused them.
+"""
+
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -14,6 +22,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = Path(__file__).parents[2] / "portal/static/vendor/axe-core/axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +39,65 @@ def browser():
         browser.close()
 
 
+def is_api_refusal(msg) -> bool:
+    """Chromium logs every 4xx as a console error; an API refusal (a bad value, a full slot)
+    is the page's normal business, which it shows. Any other failed load still counts."""
+    return msg.text.startswith(
+        "Failed to load resource: the server responded with a status of 4"
+    ) and "/api/v1/" in msg.location.get("url", "")
+
+
+def watch_console(page, errors: list[str]) -> None:
+    def on_console(msg):
+        if msg.type == "error" and not is_api_refusal(msg):
+            errors.append(f"{msg.text} ({msg.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+
 @pytest.fixture
-def page(browser, live_server):
-    """A phone-sized page (a cheap Android phone) pointed at the live server."""
-    context = browser.new_context(
-        base_url=live_server, viewport={"width": 360, "height": 740}, locale="zh-CN"
+def new_context(browser, live_server):
+    """Phone-sized contexts (a cheap Android phone) pointed at the live server; the test
+    fails on any console error in any of their pages."""
+    contexts, errors = [], []
+
+    def make(**options):
+        context = browser.new_context(
+            base_url=live_server, viewport=PHONE, locale="zh-CN", **options
+        )
+        context.on("page", lambda page: watch_console(page, errors))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+def audit(page, name: str) -> None:
+    """axe-core, no sideways scroll at 360 px, screenshots at 360 and 1280 px."""
+    page.wait_for_load_state("networkidle")
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name}: scrolls sideways by {overflow}px at 360 px"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}-360.png", full_page=True)
+    # Evaluated, not added as a <script>: the page's Content-Security-Policy stays in force.
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"
     )
-    page = context.new_page()
-    yield page
-    context.close()
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert blocking == [], f"{name}: axe violations {blocking}"
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=ARTIFACTS / f"{name}-1280.png", full_page=True)
+    page.set_viewport_size(size)

@@ -2,6 +2,8 @@
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import audit
+
 
 def fill_incomes(page, incomes):
     for _ in incomes[1:]:
@@ -41,3 +43,9 @@ def test_a_bad_income_is_shown_beside_its_member(page):
     expect(errors.nth(1)).to_contain_text("金额")
     expect(errors.nth(0)).to_have_text("")
     expect(page.locator("#result")).to_be_hidden()
+
+
+def test_the_estimate_page_passes_the_audit(page):
+    page.goto("/dibao/estimate")
+    page.click("text=开始测算")
+    audit(page, "estimate")
