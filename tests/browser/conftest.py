@@ -30,6 +30,13 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 
 @pytest.fixture(scope="session")
+def app_config(app_config):
+    """One person signs in several times within a minute here; the limits have their own
+    tests (tests/api)."""
+    return {**app_config, "SMS_RATE_LIMIT_PHONE": "100/minute", "SMS_RATE_LIMIT_IP": "500/minute"}
+
+
+@pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

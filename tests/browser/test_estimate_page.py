@@ -16,7 +16,7 @@ def fill_incomes(page, incomes):
 
 def test_a_resident_checks_an_urban_household_of_three(page):
     page.goto("/")
-    page.click("text=低保申请")
+    page.click("text=低保自助测算")
     expect(page.locator("h1")).to_have_text("低保自助测算")
     fill_incomes(page, ["0", "300", "500"])
     page.click("text=开始测算")
