@@ -15,6 +15,9 @@ def favicon():
 
 
 def init_app(app: Flask) -> None:
+    from portal import staff
+
     app.register_blueprint(bp)
+    staff.init_app(app)
     app.register_blueprint(assets.bp)
     app.jinja_env.globals["asset_url"] = asset_url

@@ -1,0 +1,177 @@
+// Shared pieces of the workbench pages: building elements, Chinese labels, messages, the
+// signed-in account and the navigation it may use, and the password re-entry dialog.
+(function () {
+  const LABELS = {
+    status: {
+      draft: '草稿', submitted: '待受理', returned: '已退回补正', withdrawn: '已撤回',
+      accepted: '已受理待调查', investigated: '已调查待审核', publicizing: '公示中',
+      pending_confirmation: '待县级确认', approved: '已批准', rejected: '不予批准',
+      under_rereview: '复核中', exiting: '渐退中', terminated: '已终止',
+    },
+    type: { dibao: '低保', elderly_allowance: '高龄津贴' },
+    action: {
+      submit: '提交', resubmit: '重新提交', withdraw: '撤回', accept: '受理',
+      return: '退回补正', record_investigation: '登记入户调查', township_approve: '乡镇审核通过',
+      record_county_investigation: '登记县级入户核查', register_objection: '登记公示异议',
+      end_publicity: '公示期满', extend_deadline: '延长办理期限', county_approve: '县级确认批准',
+      county_reject: '不予批准', start_rereview: '启动复核', continue: '复核维持',
+      adjust: '调整保障金', gradual_exit: '渐退', terminate: '终止保障',
+      end_gradual_exit: '渐退期满', create: '创建申请', propose_rejection: '提出不予批准意见',
+    },
+    relation: {
+      self: '本人', spouse: '配偶', child: '子女', parent: '父母', grandparent: '祖父母/外祖父母',
+      grandchild: '孙子女/外孙子女', sibling: '兄弟姐妹', other: '其他',
+    },
+    role: {
+      citizen: '居民', agent: '村级代办员', township_staff: '乡镇工作人员',
+      county_staff: '县级工作人员', registrar: '婚姻登记员', disaster_officer: '灾害信息员',
+      admin: '管理员', system: '系统',
+    },
+    area: { urban: '城市', rural: '农村' },
+    review: { unreviewed: '待审核', accepted: '已通过', needs_reupload: '需重新上传' },
+    appointment: {
+      booked: '已预约', checked_in: '已签到', completed: '已办结', cancelled: '已取消',
+      no_show: '未到',
+    },
+    service: {
+      marriage: '结婚登记', divorce: '离婚登记申请', divorce_certificate: '领取离婚证',
+      reissue: '补领婚姻登记证',
+    },
+    period: { am: '上午', pm: '下午' },
+    flag: { relative_of_staff: '近亲属' },
+  };
+
+  function label(group, value) {
+    return (LABELS[group] && LABELS[group][value]) || value || '';
+  }
+
+  // h('a', {href: '/x', class: 'y', onclick: fn}, 'text', child, ...)
+  function h(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+      else if (name === 'class') node.className = value;
+      else if (name === 'dataset') Object.assign(node.dataset, value);
+      else if (value === true) node.setAttribute(name, '');
+      else node.setAttribute(name, value);
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function flash(message, kind) {
+    const box = document.getElementById('flash');
+    box.textContent = message || '';
+    box.className = 'flash' + (kind ? ' ' + kind : '');
+  }
+
+  // An API error beside the field it names (inputs with that name in `form`), else on top.
+  function showError(error, form) {
+    if (form) {
+      form.querySelectorAll('.field-error').forEach((node) => node.remove());
+    }
+    const details = (error && error.details) || {};
+    let placed = false;
+    if (form) {
+      for (const [field, messages] of Object.entries(details)) {
+        const input = form.querySelector(`[name="${field.split('.').pop()}"]`);
+        if (!input || !Array.isArray(messages)) continue;
+        input.setAttribute('aria-invalid', 'true');
+        input.closest('label').append(h('span', { class: 'field-error' }, messages.join(';')));
+        placed = true;
+      }
+    }
+    flash((error && error.message) || '操作失败', 'error');
+    return placed;
+  }
+
+  function daysLeft(days) {
+    if (days === null || days === undefined) return h('span', { class: 'muted' }, '—');
+    if (days < 0) return h('span', { class: 'overdue' }, `已逾期 ${-days} 个工作日`);
+    if (days === 0) return h('span', { class: 'overdue' }, '今日到期');
+    return h('span', { class: days <= 3 ? 'soon' : '' }, `剩 ${days} 个工作日`);
+  }
+
+  function dateTime(iso) {
+    if (!iso) return '';
+    const at = new Date(iso);
+    return at.toLocaleString('zh-CN', { hour12: false });
+  }
+
+  function today() {
+    const now = new Date();
+    const local = new Date(now.getTime() - now.getTimezoneOffset() * 60000);
+    return local.toISOString().slice(0, 10);
+  }
+
+  function formData(form) {
+    return Object.fromEntries(new FormData(form).entries());
+  }
+
+  // The password re-entry dialog, offered to api.js for decisions that want it.
+  function setUpReauth(me) {
+    const dialog = document.getElementById('reauth');
+    const form = document.getElementById('reauth-form');
+    const error = document.getElementById('reauth-error');
+    window.staffApi.reauthenticate = () =>
+      new Promise((resolve, reject) => {
+        form.reset();
+        error.textContent = '';
+        const cancel = document.getElementById('reauth-cancel');
+        function done() {
+          form.removeEventListener('submit', onSubmit);
+          cancel.removeEventListener('click', onCancel);
+        }
+        async function onSubmit(event) {
+          event.preventDefault();
+          try {
+            await window.staffApi.login(me.username, form.password.value);
+          } catch (failure) {
+            error.textContent = failure.message;
+            return;
+          }
+          done();
+          dialog.close();
+          resolve();
+        }
+        function onCancel() {
+          done();
+          dialog.close();
+          reject({ code: 'cancelled', message: '已取消操作', details: {} });
+        }
+        form.addEventListener('submit', onSubmit);
+        cancel.addEventListener('click', onCancel);
+        dialog.showModal();
+        form.password.focus();
+      });
+  }
+
+  // Every signed-in page: who is here, the links their role may use, sign-out.
+  async function boot(roles) {
+    const me = await window.staffApi.get('/me');
+    document.getElementById('who-name').textContent = `${me.name}(${label('role', me.role)})`;
+    document.querySelectorAll('[data-roles]').forEach((item) => {
+      item.hidden = !item.dataset.roles.split(' ').includes(me.role);
+    });
+    document.getElementById('sign-out').addEventListener('click', async () => {
+      await window.staffApi.post('/auth/logout').catch(() => null);
+      location.assign('/staff/login');
+    });
+    setUpReauth(me);
+    if (roles && !roles.includes(me.role)) {
+      flash('您的账号无权使用此页面', 'error');
+      throw { code: 'forbidden', message: '您的账号无权使用此页面' };
+    }
+    return me;
+  }
+
+  function fail(error) {
+    if (error && error.code !== 'cancelled') flash(error.message || '操作失败', 'error');
+  }
+
+  window.staffUi = { h, label, LABELS, flash, showError, daysLeft, dateTime, today, formData, boot, fail };
+})();
