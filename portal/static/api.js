@@ -97,12 +97,28 @@
   }
 
   let mePromise = null;
+  const ME_KEY = 'minzheng.me';
+
+  // Offline (an agent in a village without signal) the last known account stands in.
+  function remembered() {
+    try { return JSON.parse(localStorage.getItem(ME_KEY)); } catch (e) { return null; }
+  }
+
+  function remember(user) {
+    try {
+      if (user) localStorage.setItem(ME_KEY, JSON.stringify(user));
+      else localStorage.removeItem(ME_KEY);
+    } catch (e) { /* storage refused: nothing to keep */ }
+    return user;
+  }
+
   // The signed-in account, or null; asks the server only when a session cookie is there.
   function me() {
     if (!mePromise) {
       mePromise = cookie('csrf_access_token') || cookie('csrf_refresh_token')
-        ? call('GET', '/me').catch(() => null)
-        : Promise.resolve(null);
+        ? call('GET', '/me').then(remember, (error) =>
+          error.code === 'network_error' ? remembered() : remember(null))
+        : Promise.resolve(remember(null));
     }
     return mePromise;
   }

@@ -54,9 +54,11 @@ def is_api_refusal(msg) -> bool:
     ) and "/api/v1/" in msg.location.get("url", "")
 
 
-def watch_console(page, errors: list[str]) -> None:
+def watch_console(page, errors: list[str], expected: list[str]) -> None:
     def on_console(msg):
         if msg.type == "error" and not is_api_refusal(msg):
+            if any(text in msg.text for text in expected):
+                return
             errors.append(f"{msg.text} ({msg.location.get('url')})")
 
     page.on("console", on_console)
@@ -64,7 +66,13 @@ def watch_console(page, errors: list[str]) -> None:
 
 
 @pytest.fixture
-def new_context(browser, live_server):
+def expected_console_errors() -> list[str]:
+    """Texts of console errors a test causes on purpose (a connection it cuts)."""
+    return []
+
+
+@pytest.fixture
+def new_context(browser, live_server, expected_console_errors):
     """Phone-sized contexts (a cheap Android phone) pointed at the live server; the test
     fails on any console error in any of their pages."""
     contexts, errors = [], []
@@ -73,7 +81,7 @@ def new_context(browser, live_server):
         context = browser.new_context(
             base_url=live_server, viewport=PHONE, locale="zh-CN", **options
         )
-        context.on("page", lambda page: watch_console(page, errors))
+        context.on("page", lambda page: watch_console(page, errors, expected_console_errors))
         contexts.append(context)
         return context
 
@@ -94,7 +102,11 @@ def audit(page, name: str) -> None:
     size = page.viewport_size
     page.set_viewport_size(PHONE)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{name}: scrolls sideways by {overflow}px at 360 px"
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > window.innerWidth + 1).slice(0, 5).map(e => e.outerHTML.slice(0, 120))"
+    )
+    assert overflow <= 0, f"{name}: scrolls sideways by {overflow}px at 360 px: {wide}"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}-360.png", full_page=True)
     # Evaluated, not added as a <script>: the page's Content-Security-Policy stays in force.
