@@ -12,12 +12,8 @@
   let me = null;
 
   async function regionOptions(select, parentCode, chosen) {
-    select.replaceChildren(h('option', { value: '' }, '全部'));
-    if (!parentCode) return;
-    const answer = await window.staffApi.get(`/regions?parent_code=${parentCode}&limit=100`);
-    for (const region of answer.items) {
-      select.append(h('option', { value: region.code, selected: region.code === chosen }, region.name));
-    }
+    await window.staffUi.regionOptions(select, parentCode, '全部');
+    select.value = chosen || '';
   }
 
   async function setUpFilters() {

@@ -169,9 +169,37 @@
     return me;
   }
 
+  // A plain table: column titles, rows of cells, and what to say when there are none.
+  function table(titles, rows, empty) {
+    return h('table', {},
+      h('thead', {}, h('tr', {}, titles.map((title) => h('th', { scope: 'col' }, title)))),
+      h('tbody', {}, rows.length ? rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell))))
+        : h('tr', {}, h('td', { colspan: titles.length, class: 'muted' }, empty || '暂无'))));
+  }
+
+  // The regions one level below `code`, as options of `select` (after an optional "all").
+  async function regionOptions(select, code, all) {
+    select.replaceChildren(...(all ? [h('option', { value: '' }, all)] : []));
+    if (!code) return;
+    const answer = await window.staffApi.get(`/regions?parent_code=${code}&limit=100`);
+    select.append(...answer.items.map((region) => h('option', { value: region.code }, region.name)));
+  }
+
+  // Run `handler(form)` on submit; an API error lands beside the field it names.
+  function onSubmit(form, handler) {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      form.querySelectorAll('.field-error').forEach((node) => node.remove());
+      handler(form).catch((error) => showError(error, form));
+    });
+  }
+
   function fail(error) {
     if (error && error.code !== 'cancelled') flash(error.message || '操作失败', 'error');
   }
 
-  window.staffUi = { h, label, LABELS, flash, showError, daysLeft, dateTime, today, formData, boot, fail };
+  window.staffUi = {
+    h, label, LABELS, flash, showError, daysLeft, dateTime, today, formData, boot, fail, table,
+    regionOptions, onSubmit,
+  };
 })();
