@@ -69,24 +69,34 @@
     box.className = 'flash' + (kind ? ' ' + kind : '');
   }
 
-  // An API error beside the field it names (inputs with that name in `form`), else on top.
+  // The field errors of an API error as [name, messages] pairs: the last part of a dotted
+  // path names the field ("data.investigators" → investigators), nested objects walked.
+  function fieldErrors(details, name) {
+    if (Array.isArray(details)) {
+      const texts = details.filter((item) => typeof item === 'string');
+      const nested = details.filter((item) => item && typeof item === 'object');
+      return [...(texts.length ? [[name, texts]] : []), ...nested.flatMap((item) => fieldErrors(item, name))];
+    }
+    if (!details || typeof details !== 'object') return [];
+    return Object.entries(details).flatMap(([key, value]) => {
+      const last = key.split('.').filter((part) => !/^[0-9]+$/.test(part)).pop();
+      return fieldErrors(value, last || name);
+    });
+  }
+
+  // An API error beside the field it names (inputs with that name in `form`), and on top.
   function showError(error, form) {
     if (form) {
       form.querySelectorAll('.field-error').forEach((node) => node.remove());
-    }
-    const details = (error && error.details) || {};
-    let placed = false;
-    if (form) {
-      for (const [field, messages] of Object.entries(details)) {
-        const input = form.querySelector(`[name="${field.split('.').pop()}"]`);
-        if (!input || !Array.isArray(messages)) continue;
+      form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'));
+      for (const [field, messages] of fieldErrors((error && error.details) || {}, '')) {
+        const input = field && form.querySelector(`[name="${field}"]`);
+        if (!input) continue;
         input.setAttribute('aria-invalid', 'true');
-        input.closest('label').append(h('span', { class: 'field-error' }, messages.join(';')));
-        placed = true;
+        (input.closest('label') || input.parentNode).append(h('span', { class: 'field-error' }, messages.join(';')));
       }
     }
     flash((error && error.message) || '操作失败', 'error');
-    return placed;
   }
 
   function daysLeft(days) {

@@ -53,6 +53,16 @@ def sign_in(page, username: str) -> None:
     expect(page.locator("#who-name")).not_to_be_empty()
 
 
+def no_longer_fresh(page) -> None:
+    """A quarter of an hour on: the access token has been refreshed (as api.js does when
+    it expires), so it no longer counts as a password just typed."""
+    status = page.evaluate(
+        """fetch('/api/v1/auth/refresh', {method: 'POST', headers: {'X-CSRF-TOKEN':
+        document.cookie.match(/csrf_refresh_token=([^;]+)/)[1]}}).then((r) => r.status)"""
+    )
+    assert status == 200
+
+
 def checked(page, name: str) -> None:
     """axe-core finds nothing serious or critical on the page as it stands; screenshot it."""
     page.wait_for_load_state("networkidle")

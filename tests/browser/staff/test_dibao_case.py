@@ -8,11 +8,13 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from backend.services import clock
-from tests.browser.staff.conftest import PASSWORD, checked, sign_in
-
-# What api.js does when the 15-minute access token has expired.
-REFRESH = """fetch('/api/v1/auth/refresh', {method: 'POST', headers: {'X-CSRF-TOKEN':
-  document.cookie.match(/csrf_refresh_token=([^;]+)/)[1]}}).then((r) => r.status)"""
+from tests.browser.staff.conftest import (
+    PASSWORD,
+    RESIDENT_ID,
+    checked,
+    no_longer_fresh,
+    sign_in,
+)
 
 
 def test_a_township_officer_and_the_county_take_a_case_to_approval(desk, submitted_case, app):
@@ -36,6 +38,10 @@ def test_a_township_officer_and_the_county_take_a_case_to_approval(desk, submitt
     expect(page.locator("#facts")).to_contain_text("已受理待调查")
     expect(page.locator("#facts")).to_contain_text("剩 10 个工作日")
     checked(page, "case")
+    expect(page.locator("#applicant-id")).to_have_text("110105********002X")
+    page.click("#reveal")
+    expect(page.locator("#applicant-id")).to_have_text(RESIDENT_ID)
+    expect(page.locator("#reveal-note")).to_contain_text("已记入审计日志")
 
     page.locator("#thumbs button").first.click()
     viewer = page.locator("#viewer")
@@ -59,8 +65,10 @@ def test_a_township_officer_and_the_county_take_a_case_to_approval(desk, submitt
 
     form = page.locator("#investigation")
     form.locator("input[name=investigators]").nth(0).fill("王五")
-    form.locator("input[name=investigators]").nth(1).fill("赵六")
     form.locator("textarea[name=findings]").fill("家中无劳动力,收入来源为零工。")
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".field-error")).to_have_text("入户调查应有2到10名调查人员")
+    form.locator("input[name=investigators]").nth(1).fill("赵六")
     form.locator("button[type=submit]").click()
     expect(page.locator("#facts")).to_contain_text("已调查待审核")
     expect(page.locator("#investigation-record")).to_contain_text("王五、赵六")
@@ -73,12 +81,12 @@ def test_a_township_officer_and_the_county_take_a_case_to_approval(desk, submitt
     assert tick.exit_code == 0, tick.output
 
     page.click("#sign-out")
+    expect(page).to_have_url(re.compile("/staff/login$"))
     sign_in(page, "county01")
     page.goto("/staff/queue?status=pending_confirmation")
     page.click(f"text={submitted_case['number']}")
     expect(page.locator("#facts")).to_contain_text("待县级确认")
-    # A quarter of an hour on, the access token has been refreshed: it is no longer fresh.
-    assert page.evaluate(REFRESH) == 200
+    no_longer_fresh(page)
     page.click("#action-buttons >> text=县级确认批准")
     expect(page.locator("#reauth")).to_be_visible()
     checked(page, "reauth")
