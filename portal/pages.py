@@ -1,6 +1,8 @@
 """The resident, agent and public pages. Each is a template and one script of its own;
 everything they show comes from /api/v1 in the browser."""
 
+import hashlib
+
 from flask import Blueprint, Response, render_template
 
 from portal.assets import asset_url
@@ -43,6 +45,25 @@ SIMPLE_PAGES = {
 }
 
 
+# What the service worker keeps for an agent working offline.
+OFFLINE_PAGES = ("/", "/agent", "/outbox", "/dibao/apply", "/elderly/apply")
+OFFLINE_FILES = (
+    "api.js",
+    "elder.js",
+    "labels.js",
+    "portal.css",
+    "favicon.svg",
+    "outbox.js",
+    "photos.js",
+    "apply.js",
+    "agent.js",
+    "home.js",
+    "vendor/weui/weui.min.css",
+    "vendor/alpinejs-csp/cdn.min.js",
+    "vendor/idb-keyval/umd.js",
+)
+
+
 @bp.get("/")
 def home():
     return render_template("home.html", services=SERVICES)
@@ -75,7 +96,9 @@ def appointment(appointment_id: int):
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, from the site root so that it may serve every page offline."""
-    script = render_template("sw.js", shell=_offline_shell())
+    shell = _offline_shell()
+    version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
+    script = render_template("sw.js", shell=shell, version=version)
     response = Response(script, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response

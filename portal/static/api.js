@@ -150,6 +150,11 @@
     loginUrl,
   };
 
+  // Pages stay usable without signal once seen (see /sw.js).
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js').catch(() => null);
+  }
+
   // The unread badge in the header, on every page of a signed-in account.
   document.addEventListener('DOMContentLoaded', async () => {
     const badge = document.querySelector('[data-unread]');
