@@ -27,6 +27,7 @@ DESKTOP = {"width": 1280, "height": 800}
 ARTIFACTS = Path(__file__).parent / "artifacts"
 AXE = Path(__file__).parents[2] / "portal/static/vendor/axe-core/axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
+PAGE_BUDGET = 200_000  # bytes a page and its files take on the wire (a weak 3G link)
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +98,8 @@ def page(new_context):
 
 
 def audit(page, name: str) -> None:
-    """axe-core, no sideways scroll at 360 px, screenshots at 360 and 1280 px."""
+    """axe-core, no sideways scroll at 360 px, the page's weight (without API answers and
+    photos), screenshots at 360 and 1280 px."""
     page.wait_for_load_state("networkidle")
     size = page.viewport_size
     page.set_viewport_size(PHONE)
@@ -107,6 +109,11 @@ def audit(page, name: str) -> None:
         " > window.innerWidth + 1).slice(0, 5).map(e => e.outerHTML.slice(0, 120))"
     )
     assert overflow <= 0, f"{name}: scrolls sideways by {overflow}px at 360 px: {wide}"
+    weight = page.evaluate(
+        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".filter(e => !e.name.includes('/api/v1/')).reduce((sum, e) => sum + e.transferSize, 0)"
+    )
+    assert weight < PAGE_BUDGET, f"{name}: {weight} bytes over the wire"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}-360.png", full_page=True)
     # Evaluated, not added as a <script>: the page's Content-Security-Policy stays in force.
