@@ -139,8 +139,9 @@
     }
     if (action === 'adjust') {
       return h('fieldset', { class: 'plain' }, h('legend', {}, '调整后的成员月收入(元)'),
-        current.household.members.map((m) => h('label', {}, `${m.name} `,
-          h('input', { name: 'member-' + m.id, dataset: { member: m.id }, value: m.monthly_income, inputmode: 'decimal' }))));
+        current.household.members.map((m, n) => h('label', {}, `${m.name} `, h('input', {
+          name: `data.members.${n}.monthly_income`, dataset: { member: m.id }, value: m.monthly_income, inputmode: 'decimal',
+        }))));
     }
     return null;
   }

@@ -69,28 +69,32 @@
     box.className = 'flash' + (kind ? ' ' + kind : '');
   }
 
-  // The field errors of an API error as [name, messages] pairs: the last part of a dotted
-  // path names the field ("data.investigators" → investigators), nested objects walked.
-  function fieldErrors(details, name) {
+  // The field errors of an API error as [dotted path, messages] pairs, nested objects
+  // walked ({"data": {"investigators": [...]}} → "data.investigators").
+  function fieldErrors(details, path) {
     if (Array.isArray(details)) {
       const texts = details.filter((item) => typeof item === 'string');
       const nested = details.filter((item) => item && typeof item === 'object');
-      return [...(texts.length ? [[name, texts]] : []), ...nested.flatMap((item) => fieldErrors(item, name))];
+      return [...(texts.length ? [[path, texts]] : []), ...nested.flatMap((item) => fieldErrors(item, path))];
     }
     if (!details || typeof details !== 'object') return [];
-    return Object.entries(details).flatMap(([key, value]) => {
-      const last = key.split('.').filter((part) => !/^[0-9]+$/.test(part)).pop();
-      return fieldErrors(value, last || name);
-    });
+    return Object.entries(details).flatMap(([key, value]) => fieldErrors(value, path ? `${path}.${key}` : key));
   }
 
-  // An API error beside the field it names (inputs with that name in `form`), and on top.
+  // The input an error path names: one named by the whole path, else by its last name
+  // ("data.investigators" → investigators, "household.members.0.name" → name).
+  function inputFor(form, path) {
+    const last = path.split('.').filter((part) => !/^[0-9]+$/.test(part)).pop();
+    return form.querySelector(`[name="${path}"]`) || (last && form.querySelector(`[name="${last}"]`));
+  }
+
+  // An API error beside the field it names (inputs of `form`), and on top of the page.
   function showError(error, form) {
     if (form) {
       form.querySelectorAll('.field-error').forEach((node) => node.remove());
       form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'));
-      for (const [field, messages] of fieldErrors((error && error.details) || {}, '')) {
-        const input = field && form.querySelector(`[name="${field}"]`);
+      for (const [path, messages] of fieldErrors((error && error.details) || {}, '')) {
+        const input = inputFor(form, path);
         if (!input) continue;
         input.setAttribute('aria-invalid', 'true');
         (input.closest('label') || input.parentNode).append(h('span', { class: 'field-error' }, messages.join(';')));

@@ -186,3 +186,44 @@ def camera_desk(browser, live_server, tmp_path):
     for chromium in launched:
         chromium.close()
     assert [e for e in errors if not e.startswith(API_REFUSAL)] == []
+
+
+@pytest.fixture
+def approved_case(submitted_case, app, client, login):
+    """`submitted_case` taken through the API to approval: its files reviewed, accepted,
+    visited, approved by the township, publicized and confirmed by the county."""
+    from datetime import date, timedelta
+
+    from backend.services import clock, publicity
+
+    case = client.get(f"/api/v1/applications/{submitted_case['id']}", headers=login("town01"))
+    for material in case.get_json()["attachments"]:
+        review = client.post(
+            f"/api/v1/attachments/{material['id']}/review",
+            json={"verdict": "accepted"},
+            headers=login("town01"),
+        )
+        assert review.status_code == 200, review.get_json()
+    visit = {"investigators": ["王五", "赵六"], "visited_on": clock.today().isoformat()}
+    case = submitted_case
+    for username, action, data in (
+        ("town01", "accept", None),
+        ("town01", "record_investigation", {**visit, "findings": "家中无劳动力。"}),
+        ("town01", "township_approve", None),
+        ("county01", "county_approve", None),
+    ):
+        if action == "county_approve":
+            ends = date.fromisoformat(case["publicity_ends_on"])
+            publicity.end_publicity(db.session, ends + timedelta(days=1))
+            db.session.commit()
+            case["version"] += 1
+        body = {"action": action, "version": case["version"], **({"data": data} if data else {})}
+        answer = client.post(
+            f"/api/v1/applications/{case['id']}/actions",
+            json=body,
+            headers=login(username, fresh=True),
+        )
+        assert answer.status_code == 200, answer.get_json()
+        case = answer.get_json()
+    db.session.remove()
+    return case
