@@ -59,6 +59,32 @@ document.addEventListener('alpine:init', () => {
       }));
     },
     get barStyle() { return { width: this.percent + '%' }; },
+    get isDibao() { return this.item.type === 'dibao'; },
+    changeKinds: [['income', '收入变化'], ['members', '家庭成员变化'], ['residence', '户籍或居住地变化'],
+      ['other', '其他变化']].map(([code, label]) => ({ code, label })),
+    change: { kind: 'income', happened_on: '', description: '' },
+    changeErrors: {},
+    changeMessage: '',
+    changeSent: false,
+    changeKey: null,
+    async reportChange() {
+      this.changeErrors = {};
+      this.changeMessage = '';
+      this.changeKey = this.changeKey || api.newKey();
+      const body = { kind: this.change.kind, happened_on: this.change.happened_on,
+        description: this.change.description.trim() };
+      try {
+        await api.post('/applications/' + this.id + '/changes', body, { key: this.changeKey });
+        this.changeSent = true;
+        await this.load();
+      } catch (error) {
+        Object.entries(error.details || {}).forEach(([field, messages]) => {
+          this.changeErrors[field] = [].concat(messages).join(';');
+        });
+        this.changeMessage = error.message;
+        if (error.code !== 'network_error') this.changeKey = null;
+      }
+    },
     async init() {
       this.id = this.$el.dataset.caseId;
       if (!(await api.requireMe())) return;

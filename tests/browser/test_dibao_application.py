@@ -2,7 +2,10 @@
 in the browser, a progress bar, a retry that reuses the Idempotency-Key, drafts kept."""
 
 from playwright.sync_api import expect
+from sqlalchemy import update
 
+from backend.extensions import db
+from backend.models import Application
 from tests.browser.conftest import audit
 from tests.browser.people import RESIDENT_ID, RESIDENT_NAME, verified_resident
 from tests.browser.photos import photo_files
@@ -24,6 +27,12 @@ def fill_household(page):
     page.fill("input[name=member_name]", "王小明")
     page.fill("input[name=member_id_number]", member_id_number(1))
     page.fill("input[name=member_income]", "0")
+
+
+def skip_the_photos(page):
+    page.click("section:visible >> text=下一步")
+    expect(page.locator("h2:visible")).to_have_text("拍照上传材料")
+    page.click("section:visible >> text=下一步")
 
 
 def take_photos(page, files):
@@ -115,8 +124,45 @@ def test_a_wrong_income_comes_back_beside_its_member(page):
     page.goto("/dibao/apply")
     fill_household(page)
     page.fill("input[name=member_income]", "三百")
-    page.click("section:visible >> text=下一步")
-    page.click("section:visible >> text=下一步")
+    skip_the_photos(page)
     page.click("text=提交申请")
     expect(page.locator("fieldset.member .field-error")).not_to_be_empty()
     expect(page.locator("input[name=member_income]")).to_be_visible()
+
+
+def test_a_household_on_benefit_reports_a_change_of_circumstances(page, demo, tmp_path):
+    verified_resident(page)
+    page.goto("/dibao/apply")
+    fill_household(page)
+    skip_the_photos(page)
+    page.click("text=提交申请")
+    page.wait_for_url("**/cases/*")
+    page.click("text=报告家庭情况变化")
+    page.fill("input[name=happened_on]", "2026-11-30")
+    page.fill("textarea[name=change_description]", "儿子外出务工,每月收入约2000元")
+    page.click("text=提交报告")
+    expect(page.locator("#change [role=alert]")).to_contain_text("正在享受低保")
+
+    with demo.app_context():
+        db.session.execute(update(Application).values(status="approved"))
+        db.session.commit()
+    page.reload()
+    page.click("text=报告家庭情况变化")
+    page.fill("input[name=happened_on]", "2026-11-30")
+    page.fill("textarea[name=change_description]", "儿子外出务工,每月收入约2000元")
+    page.click("text=提交报告")
+    expect(page.locator("#change")).to_contain_text("已报告")
+    expect(page.locator("[data-field=status]")).to_have_text("复核中")
+
+
+def test_the_home_page_lists_my_case(page):
+    verified_resident(page)
+    page.goto("/dibao/apply")
+    fill_household(page)
+    skip_the_photos(page)
+    page.click("text=提交申请")
+    page.wait_for_url("**/cases/*")
+    page.goto("/")
+    expect(page.locator("#my-cases li")).to_have_count(1)
+    expect(page.locator("#my-cases li")).to_contain_text("已提交")
+    audit(page, "home-signed-in")
