@@ -42,11 +42,12 @@ SIMPLE_PAGES = {
     "/public/notices": ("notices.html", "公示公告"),
     "/contact": ("contact.html", "联系我们"),
     "/disaster/tip": ("tip.html", "灾情随手拍"),
+    "/disaster/report": ("report.html", "灾情报告"),
 }
 
 
 # What the service worker keeps for an agent working offline.
-OFFLINE_PAGES = ("/", "/agent", "/outbox", "/dibao/apply", "/elderly/apply")
+OFFLINE_PAGES = ("/", "/agent", "/outbox", "/dibao/apply", "/elderly/apply", "/disaster/report")
 OFFLINE_FILES = (
     "api.js",
     "elder.js",

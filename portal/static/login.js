@@ -14,6 +14,7 @@ document.addEventListener('alpine:init', () => {
       return '/real-name?next=' + encodeURIComponent(nextPage('/'));
     }
     if (user.role === 'agent') return nextPage('/agent');
+    if (user.role === 'disaster_officer') return nextPage('/disaster/report');
     if (user.role === 'citizen') return nextPage('/');
     return nextPage('/staff/');
   }

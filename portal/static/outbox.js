@@ -5,6 +5,8 @@
 //
 // An application job: {id, kind: 'application', label, body, createKey, submit,
 //   files: [{kind, label, blob, name, key, attachmentId}], applicationId, version, error}
+// A plain creation (a disaster report): {id, kind: 'post', label, path, body, createKey,
+//   files: [], error}
 (function () {
   const store = idbKeyval.createStore('minzheng-outbox', 'jobs');
   const api = window.portalApi;
@@ -72,12 +74,19 @@
     return job.applicationId;
   }
 
+  async function sendPost(job) {
+    await api.post(job.path, job.body, { key: job.createKey });
+    return null;
+  }
+
+  const SENDERS = { application: sendApplication, post: sendPost };
+
   // Sends every waiting job in order; stops at the first network failure (the rest waits
   // for the network); a refusal (4xx) is kept on its job for the person to see.
   async function runAll(progress) {
     for (const job of await list()) {
       try {
-        const applicationId = await sendApplication(job, progress);
+        const applicationId = await SENDERS[job.kind](job, progress);
         await remove(job.id);
         window.dispatchEvent(new CustomEvent('outbox:sent', { detail: { job, applicationId } }));
       } catch (error) {
