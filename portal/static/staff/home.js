@@ -30,8 +30,10 @@
       'section',
       { class: 'card', 'aria-labelledby': id },
       h('h2', { id }, title, more ? ` (${SHOWN}+)` : ` (${page.items.length})`),
-      window.staffCases.caseTable(page.items.slice(0, SHOWN)),
-      h('p', {}, h('a', { href: '/staff/queue?' + all }, `在队列中查看全部「${title}」`)),
+      page.items.length
+        ? [window.staffCases.caseTable(page.items.slice(0, SHOWN)),
+          h('p', {}, h('a', { href: '/staff/queue?' + all }, `在队列中查看全部「${title}」`))]
+        : h('p', { class: 'muted' }, '暂无案件'),
     );
   }
 

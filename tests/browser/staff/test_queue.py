@@ -72,6 +72,7 @@ def test_the_queue_pages_by_keyset_filters_and_moves_by_keyboard(desk, demo, cli
     expect(page.locator("#case-title")).to_contain_text(second)
 
     page.goto("/staff/queue")
+    expect(page.locator("select[name=township]")).to_be_hidden()  # a township's own villages
     page.select_option("select[name=village]", "990101002000")
     page.click("#filters button[type=submit]")
     expect(page).to_have_url(re.compile("region_code=990101002000"))
@@ -81,6 +82,9 @@ def test_the_queue_pages_by_keyset_filters_and_moves_by_keyboard(desk, demo, cli
     page.click("#filters button[type=submit]")
     expect(rows).to_have_count(20)
     checked(page, "queue-filtered")
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet, upright
+    checked(page, "queue-tablet")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
 
 
 def test_the_county_approves_a_page_of_pending_confirmations_at_once(desk, case_at):  # noqa: F811

@@ -34,3 +34,45 @@ def test_a_registrar_checks_couples_in_by_code_and_by_camera(desk, camera_desk, 
     counter.click("#scan")
     expect(row).to_contain_text("已签到", timeout=15000)
     expect(counter.locator(".period").first).to_contain_text("已签到 1,已办结 1")
+
+
+def test_a_registrar_sets_capacity_a_special_open_day_and_a_ballot(desk, todays_couples):
+    page = desk
+    sign_in(page, "registrar01")
+    first = page.locator("#slots tbody tr").first
+    expect(first).to_contain_text("18")
+    first.locator("input").fill("1")
+    first.locator("text=保存").click()
+    expect(page.locator("#flash")).to_contain_text("名额不能少于已约人数")
+    first.locator("input").fill("25")
+    first.locator("text=保存").click()
+    expect(page.locator("#flash")).to_contain_text("容量已改为 25")
+
+    days = page.locator("#office-day-form")
+    days.locator("input[name=date]").fill("2027-05-21")
+    days.locator("select[name=kind]").select_option("closed")
+    days.locator("button[type=submit]").click()
+    expect(page.locator("#flash")).to_have_text("2027-05-21 已设为闭馆日")
+    days.locator("#clear-day").click()
+    expect(page.locator("#flash")).to_have_text("2027-05-21 已恢复为按工作日历办公")
+
+    ballot = page.locator("#ballot-form")
+    ballot.locator("input[name=date]").fill("2027-05-20")
+    ballot.locator("input[name=entries_close_at]").fill("2027-05-01T12:00")
+    ballot.locator("button[type=submit]").click()
+    expect(ballot.locator(".field-error")).to_have_text("该日期没有预约时段,请先生成时段")
+
+    days.locator("input[name=date]").fill("2027-05-20")
+    days.locator("select[name=kind]").select_option("open")
+    days.locator("input[name=note]").fill("520 特别开放")
+    days.locator("button[type=submit]").click()
+    expect(page.locator("#flash")).to_have_text("2027-05-20 已设为特别开放日")
+    generate = page.locator("#generate-form")
+    generate.locator("input[name=from]").fill("2027-05-20")
+    generate.locator("input[name=to]").fill("2027-05-20")
+    generate.locator("button[type=submit]").click()
+    expect(page.locator("#flash")).to_have_text("已生成 2 个时段")
+    ballot.locator("button[type=submit]").click()
+    expect(page.locator("#ballots tbody tr").first).to_contain_text("2027-05-20")
+    expect(page.locator("#ballots tbody tr").first).to_contain_text("报名中")
+    checked(page, "registry-tools")
