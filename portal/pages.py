@@ -59,6 +59,7 @@ OFFLINE_FILES = (
     "apply.js",
     "agent.js",
     "home.js",
+    "report.js",
     "vendor/weui/weui.min.css",
     "vendor/alpinejs-csp/cdn.min.js",
     "vendor/idb-keyval/umd.js",
@@ -106,20 +107,5 @@ def service_worker():
 
 
 def _offline_shell() -> list[str]:
-    """What a phone keeps for the pages an agent opens with no signal."""
-    files = [
-        "api.js",
-        "elder.js",
-        "portal.css",
-        "favicon.svg",
-        "outbox.js",
-        "photos.js",
-        "apply.js",
-        "agent.js",
-        "vendor/weui/weui.min.css",
-        "vendor/alpinejs-csp/cdn.min.js",
-        "vendor/idb-keyval/umd.js",
-    ]
-    return ["/", "/agent", "/outbox", "/dibao/apply", "/elderly/apply"] + [
-        asset_url(name) for name in files
-    ]
+    """What a phone keeps for the pages an agent or officer opens with no signal."""
+    return list(OFFLINE_PAGES) + [asset_url(name) for name in OFFLINE_FILES]

@@ -134,6 +134,15 @@
     return user;
   }
 
+  // {"a.b": ["…", "…"]} → {"a.b": "…;…"}: the API's field errors, one line per field.
+  function fieldErrors(error) {
+    const errors = {};
+    Object.entries(error.details || {}).forEach(([field, messages]) => {
+      errors[field] = [].concat(messages).join(';');
+    });
+    return errors;
+  }
+
   function param(name) {
     return new URLSearchParams(location.search).get(name);
   }
@@ -148,6 +157,7 @@
     requireMe,
     param,
     loginUrl,
+    fieldErrors,
   };
 
   // Pages stay usable without signal once seen (see /sw.js).

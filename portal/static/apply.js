@@ -24,14 +24,6 @@ document.addEventListener('alpine:init', () => {
     };
   }
 
-  function fieldErrors(error) {
-    const errors = {};
-    Object.entries(error.details || {}).forEach(([field, messages]) => {
-      errors[field] = [].concat(messages).join(';');
-    });
-    return errors;
-  }
-
   Alpine.data('apply', () => ({
     program: '',
     user: null,
@@ -236,7 +228,7 @@ document.addEventListener('alpine:init', () => {
       // Refused before the case existed: back to the form, the fields named.
       await outbox.remove(detail.job.id);
       this.form.jobId = null;
-      this.errors = fieldErrors(detail.error);
+      this.errors = api.fieldErrors(detail.error);
       this.message = detail.error.message;
       this.form.step = this.steps.indexOf('people');
       if (this.errors.mandate) this.form.step = 0;

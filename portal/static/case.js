@@ -78,9 +78,7 @@ document.addEventListener('alpine:init', () => {
         this.changeSent = true;
         await this.load();
       } catch (error) {
-        Object.entries(error.details || {}).forEach(([field, messages]) => {
-          this.changeErrors[field] = [].concat(messages).join(';');
-        });
+        this.changeErrors = api.fieldErrors(error);
         this.changeMessage = error.message;
         if (error.code !== 'network_error') this.changeKey = null;
       }

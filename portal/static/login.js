@@ -19,14 +19,6 @@ document.addEventListener('alpine:init', () => {
     return nextPage('/staff/');
   }
 
-  function fieldErrors(error) {
-    const errors = {};
-    Object.entries(error.details || {}).forEach(([field, messages]) => {
-      errors[field] = [].concat(messages).join(';');
-    });
-    return errors;
-  }
-
   Alpine.data('login', () => ({
     mode: 'sms',
     phone: '',
@@ -43,7 +35,7 @@ document.addEventListener('alpine:init', () => {
     useSms() { this.mode = 'sms'; this.message = ''; },
     usePassword() { this.mode = 'password'; this.message = ''; },
     fail(error) {
-      this.errors = fieldErrors(error);
+      this.errors = api.fieldErrors(error);
       this.message = error.message;
     },
     async sendCode() {
@@ -94,7 +86,7 @@ document.addEventListener('alpine:init', () => {
         await api.post('/me/real-name', { name: this.name.trim(), id_number: this.idNumber.trim() });
         location.assign(nextPage('/'));
       } catch (error) {
-        this.errors = fieldErrors(error);
+        this.errors = api.fieldErrors(error);
         this.message = error.message;
       }
     },

@@ -40,14 +40,6 @@ document.addEventListener('alpine:init', () => {
     return { name: value.name.trim(), id_number: value.id_number.trim(), phone: value.phone.trim() || null };
   }
 
-  function fieldErrors(error) {
-    const errors = {};
-    Object.entries(error.details || {}).forEach(([field, messages]) => {
-      errors[field] = [].concat(messages).join(';');
-    });
-    return errors;
-  }
-
   Alpine.data('booking', () => ({
     user: null,
     offices: [],
@@ -117,7 +109,7 @@ document.addEventListener('alpine:init', () => {
         await this[this.mode]();
         this.key = null;
       } catch (error) {
-        this.errors = fieldErrors(error);
+        this.errors = api.fieldErrors(error);
         this.message = error.message;
         if (error.code === 'slot_full') await this.loadSlots();
       } finally {

@@ -47,9 +47,7 @@ document.addEventListener('alpine:init', () => {
         await api.upload('/disaster-tips', form, this.key, (fraction) => { this.percent = Math.round(fraction * 100); });
         this.sent = true;
       } catch (error) {
-        Object.entries(error.details || {}).forEach(([field, messages]) => {
-          this.errors[field] = [].concat(messages).join(';');
-        });
+        this.errors = api.fieldErrors(error);
         this.message = error.message + (error.code === 'network_error' ? ',请稍后点“发送”重试' : '');
       } finally {
         this.sending = false;

@@ -34,7 +34,13 @@ PAGE_BUDGET = 200_000  # bytes a page and its files take on the wire (a weak 3G 
 def app_config(app_config):
     """One person signs in several times within a minute here; the limits have their own
     tests (tests/api)."""
-    return {**app_config, "SMS_RATE_LIMIT_PHONE": "100/minute", "SMS_RATE_LIMIT_IP": "500/minute"}
+    return {
+        **app_config,
+        "SMS_RATE_LIMIT_PHONE": "100/minute",
+        "SMS_RATE_LIMIT_IP": "500/minute",
+        "LOGIN_RATE_LIMIT_ACCOUNT": "100/minute",
+        "LOGIN_RATE_LIMIT_IP": "500/minute",
+    }
 
 
 @pytest.fixture(scope="session")

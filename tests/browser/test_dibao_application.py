@@ -130,38 +130,38 @@ def test_a_wrong_income_comes_back_beside_its_member(page):
     expect(page.locator("input[name=member_income]")).to_be_visible()
 
 
-def test_a_household_on_benefit_reports_a_change_of_circumstances(page, demo, tmp_path):
+def apply_without_photos(page):
     verified_resident(page)
     page.goto("/dibao/apply")
     fill_household(page)
     skip_the_photos(page)
     page.click("text=提交申请")
     page.wait_for_url("**/cases/*")
+
+
+def report_a_new_income(page):
     page.click("text=报告家庭情况变化")
     page.fill("input[name=happened_on]", "2026-11-30")
     page.fill("textarea[name=change_description]", "儿子外出务工,每月收入约2000元")
     page.click("text=提交报告")
+
+
+def test_a_household_on_benefit_reports_a_change_of_circumstances(page, demo, tmp_path):
+    apply_without_photos(page)
+    report_a_new_income(page)
     expect(page.locator("#change [role=alert]")).to_contain_text("正在享受低保")
 
     with demo.app_context():
         db.session.execute(update(Application).values(status="approved"))
         db.session.commit()
     page.reload()
-    page.click("text=报告家庭情况变化")
-    page.fill("input[name=happened_on]", "2026-11-30")
-    page.fill("textarea[name=change_description]", "儿子外出务工,每月收入约2000元")
-    page.click("text=提交报告")
+    report_a_new_income(page)
     expect(page.locator("#change")).to_contain_text("已报告")
     expect(page.locator("[data-field=status]")).to_have_text("复核中")
 
 
 def test_the_home_page_lists_my_case(page):
-    verified_resident(page)
-    page.goto("/dibao/apply")
-    fill_household(page)
-    skip_the_photos(page)
-    page.click("text=提交申请")
-    page.wait_for_url("**/cases/*")
+    apply_without_photos(page)
     page.goto("/")
     expect(page.locator("#my-cases li")).to_have_count(1)
     expect(page.locator("#my-cases li")).to_contain_text("已提交")

@@ -52,5 +52,6 @@ def test_an_agent_signs_in_with_a_password_and_lands_on_the_workbench(page):
 def test_a_verified_resident_is_not_asked_again(page):
     verified_resident(page)
     page.click("text=退出登录")
+    expect(page.locator("text=登录 / 注册")).to_be_visible()
     sign_in_by_sms(page)
     expect(page.locator("#my-cases")).to_be_visible()
