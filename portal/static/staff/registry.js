@@ -1,7 +1,7 @@
 // 婚姻登记: the day's appointments by half-day (check in by code or QR, no-show, complete),
 // the office's slots and their capacity, special open days and closures, and ballots.
 (function () {
-  const { h, label, boot, fail, flash, showError, today, formData } = window.staffUi;
+  const { h, label, boot, fail, flash, showError, today, formData, dateTime } = window.staffUi;
   const dayForm = document.getElementById('day-form');
   const dialog = document.getElementById('checkin');
   const checkinForm = document.getElementById('checkin-form');
@@ -107,7 +107,7 @@
     const page = await api.get(`/registry-offices/${office()}/ballots?limit=20`);
     const rows = page.items.map((ballot) => h('tr', {},
       h('td', {}, ballot.date), h('td', {}, ballot.status === 'drawn' ? '已摇号' : '报名中'),
-      h('td', {}, new Date(ballot.entries_close_at).toLocaleString('zh-CN', { hour12: false })),
+      h('td', {}, dateTime(ballot.entries_close_at)),
       h('td', {}, ballot.status === 'drawn' ? `种子 ${ballot.seed}` : h('button', {
         type: 'button', onclick: () => api.post(`/registry-offices/${office()}/ballots/${ballot.id}/draw`)
           .then(() => { flash(`${ballot.date} 已摇号`, 'ok'); return loadBallots(); }).catch(fail),
@@ -174,7 +174,7 @@
       dayForm.date.value = today();
       const slotsForm = document.getElementById('slots-form');
       slotsForm.from.value = today();
-      slotsForm.to.value = new Date(Date.now() + 14 * 86400000).toISOString().slice(0, 10);
+      slotsForm.to.value = window.staffUi.addDays(today(), 14);
       await Promise.all([loadSheet(), loadSlots(slotsForm), loadBallots()]);
     })
     .catch(fail);

@@ -113,13 +113,19 @@
   function dateTime(iso) {
     if (!iso) return '';
     const at = new Date(iso);
-    return at.toLocaleString('zh-CN', { hour12: false });
+    return at.toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
   }
 
+  // The bureau's date (Asia/Shanghai), whatever the clock of the PC says its zone is:
+  // deadlines, visits and the counter's day are all counted in it.
   function today() {
-    const now = new Date();
-    const local = new Date(now.getTime() - now.getTimezoneOffset() * 60000);
-    return local.toISOString().slice(0, 10);
+    return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  }
+
+  function addDays(isoDate, days) {
+    const day = new Date(isoDate + 'T00:00:00Z');
+    day.setUTCDate(day.getUTCDate() + days);
+    return day.toISOString().slice(0, 10);
   }
 
   function formData(form) {
@@ -213,7 +219,7 @@
   }
 
   window.staffUi = {
-    h, label, LABELS, flash, showError, daysLeft, dateTime, today, formData, boot, fail, table,
+    h, label, LABELS, flash, showError, daysLeft, dateTime, today, addDays, formData, boot, fail, table,
     regionOptions, onSubmit,
   };
 })();

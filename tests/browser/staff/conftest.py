@@ -4,6 +4,7 @@ one checked with axe-core and for console errors, and a screenshot of each."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -28,12 +29,33 @@ MATERIALS = ("id_card", "hukou", "income_proof", "authorization", "mandate")
 API_REFUSAL = "Failed to load resource: the server responded with a status of 4"
 
 
-@pytest.fixture
-def desk(browser, live_server):
-    """A 1280 px office screen; fails the test if any page logged a console error."""
+# The policy the portal is to be served with: no inline script or style anywhere. Each
+# /staff page is answered with it here, and a violation is a console error.
+CSP = (
+    "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
+    "media-src 'self' blob:"
+)
+STAFF_PAGES = re.compile(r"^http://127\.0\.0\.1:[0-9]+/staff/")
+
+
+def _with_csp(route) -> None:
+    response = route.fetch()
+    route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+
+def office_context(browser, live_server):
     context = browser.new_context(
         base_url=live_server, viewport={"width": 1280, "height": 860}, locale="zh-CN"
     )
+    context.route(STAFF_PAGES, _with_csp)
+    return context
+
+
+@pytest.fixture
+def desk(browser, live_server):
+    """A 1280 px office screen under the portal's CSP; fails the test if any page logged a
+    console error."""
+    context = office_context(browser, live_server)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -46,7 +68,8 @@ def desk(browser, live_server):
 
 
 def sign_in(page, username: str) -> None:
-    page.goto("/staff/login")
+    response = page.goto("/staff/login")
+    assert response.headers["content-security-policy"] == CSP
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
@@ -174,10 +197,7 @@ def camera_desk(browser, live_server, tmp_path):
         ]
         chromium = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
         launched.append(chromium)
-        context = chromium.new_context(
-            base_url=live_server, viewport={"width": 1280, "height": 860}, locale="zh-CN"
-        )
-        page = context.new_page()
+        page = office_context(chromium, live_server).new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         return page
