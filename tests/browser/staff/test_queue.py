@@ -2,9 +2,13 @@
 back, j/k/Enter; and the county's batch approval of pending confirmations."""
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from backend.extensions import db
+from backend.models import Application
+from backend.services import clock
 from tests.browser.staff.conftest import PASSWORD, VILLAGE, checked, no_longer_fresh, sign_in
 from tests.dibao.conftest import case_at, open_household, step  # noqa: F401 (fixtures)
 from tests.factories import member_id_number
@@ -112,3 +116,23 @@ def test_an_expired_access_token_is_renewed_without_signing_in_again(desk, demo)
     page.goto("/staff/queue")
     expect(page.locator("#who-name")).to_contain_text("乡镇工作人员")
     expect(page).to_have_url(re.compile("/staff/queue$"))
+
+
+def test_an_overdue_case_heads_the_home_page_in_red(desk, submitted_case, client, login):
+    accepted = client.post(
+        f"/api/v1/applications/{submitted_case['id']}/actions",
+        json={"action": "accept", "version": submitted_case["version"]},
+        headers=login("town01"),
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    case = db.session.get(Application, submitted_case["id"])
+    case.deadline = clock.today() - timedelta(days=14)  # the township let it lie
+    db.session.commit()
+    page = desk
+    sign_in(page, "town01")
+    overdue = page.get_by_role("region", name=re.compile("已逾期"))
+    expect(overdue).to_contain_text(submitted_case["number"])
+    expect(overdue.locator(".overdue")).to_contain_text(re.compile(r"已逾期 (9|10|11) 个工作日"))
+    page.click("text=在队列中查看全部「已逾期」")
+    expect(page).to_have_url(re.compile("overdue=true"))
+    expect(page.locator("#queue tbody tr")).to_have_count(1)
