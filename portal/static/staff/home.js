@@ -1,6 +1,6 @@
 // 今日待办: what needs this person today, each part one filtered read of the queue.
 (function () {
-  const { h, boot, fail } = window.staffUi;
+  const { h, boot, fail, flash } = window.staffUi;
 
   const TOWNSHIP = [
     ['已逾期', { overdue: 'true' }],
@@ -37,8 +37,19 @@
     );
   }
 
-  boot(['township_staff', 'county_staff'])
+  // Those whose work is elsewhere (the registry office, the calendar) are sent there.
+  const ELSEWHERE = { registrar: '/staff/registry', admin: '/staff/calendar' };
+
+  boot()
     .then(async (me) => {
+      if (ELSEWHERE[me.role]) {
+        location.replace(ELSEWHERE[me.role]);
+        return;
+      }
+      if (!['township_staff', 'county_staff'].includes(me.role)) {
+        flash('您的账号无权使用此页面', 'error');
+        return;
+      }
       const parts = me.role === 'county_staff' ? COUNTY : TOWNSHIP;
       const sections = await Promise.all(parts.map(([title, filters]) => section(title, filters)));
       document.getElementById('today').replaceChildren(...sections);
