@@ -95,3 +95,31 @@ def test_a_township_officer_and_the_county_take_a_case_to_approval(desk, submitt
     expect(page.locator("#facts")).to_contain_text("已批准")
     expect(page.locator("#amount")).to_contain_text("784.00 元")
     expect(page.locator("#timeline")).to_contain_text("县级确认批准")
+
+
+def test_a_material_is_sent_back_and_a_return_needs_its_reason(desk, submitted_case):
+    page = desk
+    sign_in(page, "town01")
+    page.goto(f"/staff/cases/{submitted_case['id']}")
+    page.locator("#thumbs button").first.click()
+    page.locator("#viewer .stage").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#viewer-position")).to_have_text("第 3 / 5 份")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#viewer-title")).to_contain_text("户口簿")
+    page.fill("#review-comment", "户口簿首页不清晰,请重新拍摄")
+    page.click("#review-reupload")
+    expect(page.locator("#flash")).to_have_text("户口簿:需重新上传")
+    expect(page.locator("#viewer-position")).to_have_text("第 3 / 5 份")  # the next unreviewed
+    page.click("#close-viewer")
+    expect(page.locator("#missing")).to_contain_text("户口簿(需重新上传)")
+    expect(page.locator("#thumbs li").nth(1)).to_contain_text("需重新上传")
+
+    page.click("#action-buttons >> text=退回补正")
+    expect(page.locator("#flash")).to_have_class(re.compile("error"))
+    expect(page.locator("#facts")).to_contain_text("待受理")
+    page.fill("#action-form textarea[name=comment]", "请重新拍摄户口簿首页")
+    page.click("#action-buttons >> text=退回补正")
+    expect(page.locator("#facts")).to_contain_text("已退回补正")
+    expect(page.locator("#timeline")).to_contain_text("意见:请重新拍摄户口簿首页")
