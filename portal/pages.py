@@ -18,7 +18,7 @@ bp = Blueprint(
 # (title, summary, page) of the four services on the home page.
 SERVICES = (
     ("低保申请", "最低生活保障:在线自助测算、申请、查进度", "/dibao/apply"),
-    ("高龄津贴", "80周岁以上老人津贴:在线申请、查进度", "/elderly/apply"),
+    ("高龄津贴", "高龄老人津贴:在线申请、查进度", "/elderly/apply"),
     ("婚姻登记预约", "结婚、离婚、补领证件,在线预约时段", "/marriage"),
     ("灾情报告", "群众随手拍,报告灾情线索", "/disaster/tip"),
 )

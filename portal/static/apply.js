@@ -96,6 +96,7 @@ document.addEventListener('alpine:init', () => {
       });
     },
     keep() {
+      if (this.sent) return null;  // a late save must not bring back a sent draft
       // A plain copy (IndexedDB cannot store Alpine's proxies); photos stay Blobs.
       const raw = Alpine.raw(this.form);
       const copy = JSON.parse(JSON.stringify(Object.assign({}, raw, { photos: {} })));

@@ -3,10 +3,10 @@
 document.addEventListener('alpine:init', () => {
   const api = window.portalApi;
 
-  // Only a path of this site, never another origin ("//evil" or "https:").
+  // Only a path of this site, never another origin ("//evil", "/\\evil" or "https:").
   function nextPage(fallback) {
     const next = api.param('next');
-    return next && next.startsWith('/') && !next.startsWith('//') ? next : fallback;
+    return next && /^\/(?![\/\\])/.test(next) ? next : fallback;
   }
 
   function landing(user) {

@@ -1,5 +1,7 @@
 """登录 and 实名认证 in a real browser: SMS code (shown in demo mode), password, real name."""
 
+from urllib.parse import quote
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import audit
@@ -55,3 +57,14 @@ def test_a_verified_resident_is_not_asked_again(page):
     expect(page.locator("text=登录 / 注册")).to_be_visible()
     sign_in_by_sms(page)
     expect(page.locator("#my-cases")).to_be_visible()
+
+
+def test_after_sign_in_only_a_page_of_this_site_is_followed(page):
+    for outside in ("//example.org/", "/\\example.org/", "https://example.org/"):
+        page.goto("/login?next=" + quote(outside))
+        page.click("text=代办员、工作人员")
+        page.fill("input[name=username]", "agent0101")
+        page.fill("input[name=password]", "Demo@2026")
+        page.click("form:visible button[type=submit]")
+        page.wait_for_url("**/agent")
+        expect(page.locator("h1")).to_have_text("代办工作台")
