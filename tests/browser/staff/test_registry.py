@@ -76,3 +76,6 @@ def test_a_registrar_sets_capacity_a_special_open_day_and_a_ballot(desk, todays_
     expect(page.locator("#ballots tbody tr").first).to_contain_text("2027-05-20")
     expect(page.locator("#ballots tbody tr").first).to_contain_text("报名中")
     checked(page, "registry-tools")
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet, upright
+    checked(page, "registry-tablet")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")

@@ -28,3 +28,6 @@ def test_the_county_adjusts_the_amount_in_a_re_review(desk, approved_case, step)
     expect(page.locator("#amount")).to_contain_text("484.00 元")
     expect(page.locator("#timeline")).to_contain_text("调整保障金")
     checked(page, "rereview")
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet, upright
+    checked(page, "case-tablet")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")

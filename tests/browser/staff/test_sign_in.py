@@ -38,6 +38,7 @@ def test_each_role_lands_on_its_own_page_and_sees_its_own_links(desk, demo):
     expect(page.locator("nav li:visible")).to_have_text(["婚姻登记"])
     page.goto("/staff/")  # where the residents' sign-in page sends every staff member
     expect(page).to_have_url(re.compile("/staff/registry$"))
+    expect(page.locator("#who-name")).not_to_be_empty()  # the page knows who is here
     page.click("#sign-out")
     expect(page).to_have_url(re.compile("/staff/login$"))
     sign_in(page, "county01")
