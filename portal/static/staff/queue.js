@@ -112,11 +112,14 @@
   });
 
   document.addEventListener('keydown', (event) => {
-    if (event.target.closest('input, select, textarea, button, dialog')) return;
+    // Typing stays typing; Enter on a button or link keeps its own meaning.
+    if (event.target.closest('input, select, textarea, dialog')) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.key === 'j') select(selected + 1);
     else if (event.key === 'k') select(selected - 1);
-    else if (event.key === 'Enter' && selected >= 0) location.assign(`/staff/cases/${items[selected].id}`);
+    else if (event.key === 'Enter' && selected >= 0 && !event.target.closest('button, a')) {
+      location.assign(`/staff/cases/${items[selected].id}`);
+    }
   });
 
   document.getElementById('next').addEventListener('click', () => { page += 1; load().catch(fail); });

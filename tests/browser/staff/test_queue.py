@@ -64,6 +64,9 @@ def test_the_queue_pages_by_keyset_filters_and_moves_by_keyboard(desk, demo, cli
     page.click("#prev")
     expect(rows).to_have_count(20)
     assert rows.all_inner_texts() == first_page
+    page.keyboard.press("j")  # right after a page button: the keys still move the selection
+    expect(rows.nth(1)).to_have_class(re.compile("selected"))
+    page.keyboard.press("k")
     seen = {re.search(r"DB\d+", text).group() for text in first_page}
     assert len(seen) == 20 and seen <= set(numbers)
 
