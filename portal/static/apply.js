@@ -110,16 +110,23 @@ document.addEventListener('alpine:init', () => {
         const counties = await api.get('/regions');
         const county = counties.items[0];
         this.townships = (await api.get('/regions?parent_code=' + county.code + '&limit=100')).items;
-        if (this.form.township) await this.loadVillages();
+        if (this.form.township) {
+          // A restored draft: its village is chosen again once the list is there.
+          const regionCode = this.form.regionCode;
+          await this.fetchVillages();
+          this.$nextTick(() => { this.form.regionCode = regionCode; });
+        }
       } catch (error) {
         this.message = error.message;
       }
     },
     async loadVillages() {
-      if (!this.form.township) { this.villages = []; return; }
-      const regionCode = this.form.regionCode;
-      this.villages = (await api.get('/regions?parent_code=' + this.form.township + '&limit=100')).items;
-      this.$nextTick(() => { this.form.regionCode = regionCode; });
+      this.form.regionCode = '';
+      await this.fetchVillages();
+    },
+    async fetchVillages() {
+      this.villages = this.form.township
+        ? (await api.get('/regions?parent_code=' + this.form.township + '&limit=100')).items : [];
     },
     addMember() {
       this.form.members.push({ uid: api.newKey(), name: '', id_number: '', relation: 'child', monthly_income: '0' });

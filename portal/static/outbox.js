@@ -10,7 +10,6 @@
 (function () {
   const store = idbKeyval.createStore('minzheng-outbox', 'jobs');
   const api = window.portalApi;
-  let running = null;
 
   function announce() {
     count().then((n) => {
@@ -99,15 +98,17 @@
     announce();
   }
 
-  // One run at a time across the device's tabs (Web Locks where the browser has them).
+  // Passes run one after another (and one at a time across the device's tabs, with Web
+  // Locks where the browser has them): a job added while a pass is under way is sent by
+  // the pass its caller asked for, never skipped by the one already running.
+  let passes = Promise.resolve();
   function run(progress = () => {}) {
     if (!navigator.onLine) return Promise.resolve();
-    if (!running) {
-      const work = () => runAll(progress);
-      running = (navigator.locks ? navigator.locks.request('minzheng-outbox', work) : work())
-        .finally(() => { running = null; });
-    }
-    return running;
+    const work = () => runAll(progress);
+    passes = passes
+      .then(() => (navigator.locks ? navigator.locks.request('minzheng-outbox', work) : work()))
+      .catch(() => null);
+    return passes;
   }
 
   window.addEventListener('online', () => run());
