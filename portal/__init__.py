@@ -1,33 +1,23 @@
 """The web portal: pages and a little JavaScript over /api/v1. No business rules here."""
 
-from flask import Blueprint, Flask, render_template
+from flask import Flask, redirect
 
-bp = Blueprint(
-    "portal",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/portal-static",
-)
+from portal import assets, pages
+from portal.assets import asset_url
 
-# (title, summary, page) — page None while the service is offered in the mini program only.
-SERVICES = (
-    ("低保申请", "最低生活保障:在线自助测算、申请、查进度", "/dibao/estimate"),
-    ("高龄津贴", "80/90/100 周岁以上老人津贴,免申即享", None),
-    ("婚姻登记预约", "结婚、离婚、补领证件,在线预约时段", None),
-    ("灾情报告", "灾害信息员报灾,群众随手拍", None),
-)
+bp = pages.bp
 
 
-@bp.get("/")
-def home():
-    return render_template("home.html", services=SERVICES)
-
-
-@bp.get("/dibao/estimate")
-def dibao_estimate():
-    return render_template("estimate.html")
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for it on pages that name none (the API docs); the portal's pages name it.
+    return redirect(asset_url("favicon.svg"), code=301)
 
 
 def init_app(app: Flask) -> None:
+    from portal import staff
+
     app.register_blueprint(bp)
+    staff.init_app(app)
+    app.register_blueprint(assets.bp)
+    app.jinja_env.globals["asset_url"] = asset_url

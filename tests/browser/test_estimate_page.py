@@ -2,6 +2,8 @@
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import audit
+
 
 def fill_incomes(page, incomes):
     for _ in incomes[1:]:
@@ -14,7 +16,7 @@ def fill_incomes(page, incomes):
 
 def test_a_resident_checks_an_urban_household_of_three(page):
     page.goto("/")
-    page.click("text=低保申请")
+    page.click("text=低保自助测算")
     expect(page.locator("h1")).to_have_text("低保自助测算")
     fill_incomes(page, ["0", "300", "500"])
     page.click("text=开始测算")
@@ -41,3 +43,9 @@ def test_a_bad_income_is_shown_beside_its_member(page):
     expect(errors.nth(1)).to_contain_text("金额")
     expect(errors.nth(0)).to_have_text("")
     expect(page.locator("#result")).to_be_hidden()
+
+
+def test_the_estimate_page_passes_the_audit(page):
+    page.goto("/dibao/estimate")
+    page.click("text=开始测算")
+    audit(page, "estimate")
