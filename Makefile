@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint fmt pytest bench install clean
+.PHONY: run test lint fmt pytest bench install clean audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ lint: $(STAMP)
 ## bench: the product beside the ceilings of its own stack (bench/README.md); QUICK=1: smoke
 bench: $(STAMP)
 	$(BIN)/python -m bench $(if $(QUICK),--quick)
+
+## audit: known vulnerabilities in the installed packages (pip-audit; needs the network,
+## so it is for people and CI with access, not part of `make test`)
+audit: $(STAMP)
+	$(BIN)/pip install --quiet 'pip-audit>=2.7'
+	$(BIN)/pip-audit --local --strict --progress-spinner off
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -118,6 +118,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # at booking; `wechat` sends subscribe messages to accounts with an openid.
         "NOTIFICATION_CHANNELS": _names(env, "NOTIFICATION_CHANNELS", "console"),
         "JSON_MAX_DEPTH": _int(env, "JSON_MAX_DEPTH", 32),
+        # Every JSON body, before parsing (anonymous routes have smaller caps of their own).
+        "JSON_MAX_BYTES": _int(env, "JSON_MAX_BYTES", 256 * 1024),
+        "JSON_MAX_KEYS": _int(env, "JSON_MAX_KEYS", 5000),
         "JWT_ACCESS_TOKEN_MINUTES": _int(env, "JWT_ACCESS_TOKEN_MINUTES", 15),
         "JWT_REFRESH_TOKEN_DAYS": _int(env, "JWT_REFRESH_TOKEN_DAYS", 7),
         "JWT_COOKIE_SECURE": _bool(env, "JWT_COOKIE_SECURE", production),
@@ -134,9 +137,17 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT_IP": env.get("LOGIN_RATE_LIMIT_IP", "30/minute;300/hour"),
         "SMS_RATE_LIMIT_PHONE": env.get("SMS_RATE_LIMIT_PHONE", "1/minute;5/hour;10/day"),
         "SMS_RATE_LIMIT_IP": env.get("SMS_RATE_LIMIT_IP", "10/minute;50/hour"),
+        "ESTIMATE_RATE_LIMIT_IP": env.get("ESTIMATE_RATE_LIMIT_IP", "60/minute;600/hour"),
         "OTP_TTL_MINUTES": _int(env, "OTP_TTL_MINUTES", 10),
         "OTP_MAX_ATTEMPTS": _int(env, "OTP_MAX_ATTEMPTS", 5),
         "SMS_BACKEND": _choice(env, "SMS_BACKEND", sms_backends, sms_backends[0]),
+        # 实名核验 (`services.identity_verification`): `console` is the stand-in that
+        # production refuses (see `check_identity_verifier`); `none` sends residents to
+        # a bureau window.
+        "IDENTITY_VERIFIER": _choice(
+            env, "IDENTITY_VERIFIER", ("console", "none"), "none" if production else "console"
+        ),
+        "IDENTITY_CONSOLE_IN_PRODUCTION": _bool(env, "IDENTITY_CONSOLE_IN_PRODUCTION", False),
         "WECHAT_API_BASE": env.get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
         "WECHAT_APPID": env.get("WECHAT_APPID", ""),
         "WECHAT_SECRET": env.get("WECHAT_SECRET", ""),
@@ -182,6 +193,7 @@ def check_settings(config: Mapping[str, Any]) -> None:
     check_secrets(config)
     check_channels(config)
     check_storage(config)
+    check_identity_verifier(config)
     retention = config.get("AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MIN_DAYS)
     if retention < AUDIT_RETENTION_MIN_DAYS:
         raise ConfigError(
@@ -217,6 +229,19 @@ def check_storage(config: Mapping[str, Any]) -> None:
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError(f"STORAGE_URL must look like s3://bucket/prefix, got {url!r}")
+
+def check_identity_verifier(config: Mapping[str, Any]) -> None:
+    """The console stand-in confirms whatever carries its own proof: never a real
+    county's residents, unless a staging drill says so explicitly."""
+    if (
+        config.get("APP_ENV") == "production"
+        and config.get("IDENTITY_VERIFIER") == "console"
+        and not config.get("IDENTITY_CONSOLE_IN_PRODUCTION")
+    ):
+        raise ConfigError(
+            "IDENTITY_VERIFIER=console is a stand-in that confirms anyone; production needs "
+            "a real verifier or none (set IDENTITY_CONSOLE_IN_PRODUCTION=true for a drill)"
+        )
 
 
 def check_secrets(config: Mapping[str, Any]) -> None:

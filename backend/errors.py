@@ -30,9 +30,11 @@ STATUS_ERRORS: dict[int, tuple[str, str]] = {
     405: ("method_not_allowed", "不支持该请求方法"),
     409: ("conflict", "操作冲突,请刷新后重试"),
     413: ("payload_too_large", "上传内容过大"),
+    414: ("uri_too_long", "请求地址过长"),
     415: ("unsupported_media_type", "不支持的内容类型,请使用 application/json"),
     422: ("validation_error", "提交的信息有误"),
     429: ("rate_limited", "操作过于频繁,请稍后再试"),
+    431: ("headers_too_large", "请求头过大"),
     500: ("internal_error", "系统繁忙,请稍后再试"),
     503: ("service_unavailable", "服务暂不可用,请稍后再试"),
 }
@@ -125,6 +127,20 @@ class ServiceUnavailable(DomainError):
     status, code = 503, "service_unavailable"
 
 
+# An error names at most this many fields, each name cut to this length: a body of a
+# million unknown keys gets a short answer, not a megabyte of them echoed back.
+MAX_DETAIL_FIELDS = 20
+MAX_FIELD_NAME = 100
+
+
+def bounded_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    names = list(details)
+    bounded = {name[:MAX_FIELD_NAME]: details[name] for name in names[:MAX_DETAIL_FIELDS]}
+    if len(names) > MAX_DETAIL_FIELDS:
+        bounded["_more"] = [f"另有 {len(names) - MAX_DETAIL_FIELDS} 项错误未列出"]
+    return bounded
+
+
 def error_response(
     status: int,
     code: str | None = None,
@@ -135,7 +151,7 @@ def error_response(
     default_code, default_message = STATUS_ERRORS.get(status, STATUS_ERRORS[500])
     body: dict[str, Any] = {"code": code or default_code, "message": message or default_message}
     if details:
-        body["details"] = dict(details)
+        body["details"] = bounded_details(details)
     response = jsonify(error=body)
     response.status_code = status
     if headers:
@@ -194,7 +210,10 @@ def http_exception_response(error: HTTPException):
         message = next(iter(details.values()))[0]
         return error_response(422, message=message, details=details, headers=data.get("headers"))
     message = data.get("message") if isinstance(data.get("message"), str) else None
-    return error_response(status, message=message, headers=data.get("headers"))
+    headers = dict(data.get("headers") or {})
+    if getattr(error, "valid_methods", None):  # 405 says what the resource does take
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return error_response(status, message=message, headers=headers)
 
 
 def _discard_unsaved_changes() -> None:

@@ -39,6 +39,8 @@ def commands(env: dict[str, str]) -> dict[str, list[str]]:
     return {
         "web": [
             str(BIN / "gunicorn"),
+            "--config",
+            "python:backend.gunicorn_conf",
             "--bind",
             bind,
             "--workers",

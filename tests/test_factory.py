@@ -12,6 +12,9 @@ PRODUCTION = {
     "SECRET_KEY": STRONG,
     "JWT_SECRET_KEY": STRONG,
     "FIELD_ENCRYPTION_KEY": STRONG,
+    # What APP_ENV=production in the environment defaults to; over the development
+    # defaults it must be said (production refuses the console stand-in).
+    "IDENTITY_VERIFIER": "none",
 }
 
 

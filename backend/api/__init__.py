@@ -6,7 +6,15 @@ from importlib import import_module
 
 from flask import Flask
 
-from backend.api import action_data, applications, docs, request_guard, security
+from backend.api import (
+    action_data,
+    applications,
+    converters,
+    docs,
+    http_headers,
+    request_guard,
+    security,
+)
 from backend.extensions import api
 
 # Each module exposes `blp`, a flask-smorest Blueprint with its own url_prefix.
@@ -15,6 +23,7 @@ RESOURCE_MODULES = (
     "backend.api.regions",
     "backend.api.auth",
     "backend.api.me",
+    "backend.api.real_name_bindings",
     "backend.api.calendar",
     "backend.api.standards",
     "backend.api.dibao",
@@ -37,9 +46,11 @@ RESOURCE_MODULES = (
 
 def init_app(app: Flask) -> None:
     api.init_app(app)
+    converters.init_app(app)
     security.init_app(app)
     for name in RESOURCE_MODULES:
         api.register_blueprint(import_module(name).blp)
     action_data.document(api.spec, applications.DATA_SCHEMAS)
     request_guard.init_app(app)
+    http_headers.init_app(app)
     docs.init_app(app)

@@ -287,14 +287,14 @@ def list_applications(args):
     return {**page, "items": applications.queue_items(db.session, user, page["items"])}
 
 
-@blp.get("/<int:application_id>")
+@blp.get("/<id:application_id>")
 @auth_required()
 @blp.response(200, ApplicationSchema)
 def get_application(application_id: int):
     return applications.get(db.session, current_user(), application_id)
 
 
-@blp.patch("/<int:application_id>")
+@blp.patch("/<id:application_id>")
 @auth_required(*workflow.APPLICANT_SIDE)
 @blp.arguments(ApplicationEditSchema)
 @blp.response(200, ApplicationSchema)
@@ -309,7 +309,7 @@ def edit_application(body, application_id: int):
     return application
 
 
-@blp.post("/<int:application_id>/actions")
+@blp.post("/<id:application_id>/actions")
 @auth_required()
 @blp.arguments(ActionSchema)
 @blp.response(200, ApplicationSchema)
@@ -379,7 +379,7 @@ def act_on_a_page(body):
     return {"items": outcomes}
 
 
-@blp.get("/<int:application_id>/applicant")
+@blp.get("/<id:application_id>/applicant")
 @auth_required(*applications.PERSONAL_DATA_READERS)
 @blp.response(200, ApplicantFullSchema)
 def reveal_applicant(application_id: int):

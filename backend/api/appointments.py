@@ -6,7 +6,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import StrictInteger, Text, one_of
+from backend.api.fields import StrictInteger, Text, one_of, plan_day
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
@@ -22,7 +22,6 @@ blp = Blueprint(
 )
 
 # Ids beyond BIGINT are no rows (404), not a database error.
-ID = "int(max=9223372036854775807)"
 
 BOOKERS = (Role.CITIZEN, Role.AGENT, Role.REGISTRAR)
 COUNTER = (Role.REGISTRAR, Role.COUNTY_STAFF, Role.ADMIN)
@@ -104,7 +103,7 @@ class AppointmentListArgsSchema(PageArgsSchema):
     status = fields.String(load_default=None, validate=one_of(AppointmentStatus))
     service = fields.String(load_default=None, validate=SERVICES)
     office_id = StrictInteger(load_default=None, validate=validate.Range(1, 2**53))
-    date = fields.Date(load_default=None)
+    date = plan_day(load_default=None)
     period = fields.String(load_default=None, validate=one_of(Period))
 
 
@@ -131,14 +130,14 @@ def list_appointments(args):
     return paginate(db.session, query, [Appointment.id], args, descending=True)
 
 
-@blp.get(f"/<{ID}:appointment_id>")
+@blp.get("/<id:appointment_id>")
 @auth_required()
 @blp.response(200, AppointmentSchema)
 def get_appointment(appointment_id: int):
     return booking.get_visible(db.session, current_user(), appointment_id)
 
 
-@blp.post(f"/<{ID}:appointment_id>/cancel")
+@blp.post("/<id:appointment_id>/cancel")
 @auth_required()
 @blp.response(200, AppointmentSchema)
 def cancel_appointment(appointment_id: int):
@@ -148,7 +147,7 @@ def cancel_appointment(appointment_id: int):
     return appointment
 
 
-@blp.post(f"/<{ID}:appointment_id>/reschedule")
+@blp.post("/<id:appointment_id>/reschedule")
 @auth_required()
 @blp.arguments(RescheduleSchema)
 @blp.response(200, AppointmentSchema)
@@ -160,7 +159,7 @@ def reschedule_appointment(data, appointment_id: int):
     return new
 
 
-@blp.post(f"/<{ID}:appointment_id>/check-in")
+@blp.post("/<id:appointment_id>/check-in")
 @auth_required(*COUNTER)
 @blp.arguments(CheckInSchema)
 @blp.response(200, AppointmentSchema)
@@ -171,7 +170,7 @@ def check_in(data, appointment_id: int):
     return appointment
 
 
-@blp.post(f"/<{ID}:appointment_id>/complete")
+@blp.post("/<id:appointment_id>/complete")
 @auth_required(*COUNTER)
 @blp.response(200, AppointmentSchema)
 def complete(appointment_id: int):
@@ -182,7 +181,7 @@ def complete(appointment_id: int):
     return appointment
 
 
-@blp.post(f"/<{ID}:appointment_id>/no-show")
+@blp.post("/<id:appointment_id>/no-show")
 @auth_required(*COUNTER)
 @blp.response(200, AppointmentSchema)
 def no_show(appointment_id: int):
@@ -192,7 +191,7 @@ def no_show(appointment_id: int):
     return appointment
 
 
-@blp.post(f"/<{ID}:appointment_id>/withdraw")
+@blp.post("/<id:appointment_id>/withdraw")
 @auth_required()
 @blp.response(200, AppointmentSchema)
 def withdraw_divorce(appointment_id: int):
@@ -203,7 +202,7 @@ def withdraw_divorce(appointment_id: int):
     return appointment
 
 
-@blp.get(f"/<{ID}:appointment_id>/ics")
+@blp.get("/<id:appointment_id>/ics")
 @auth_required()
 @blp.doc(responses={200: {"description": "iCalendar file", "content": {"text/calendar": {}}}})
 def calendar_file(appointment_id: int):
@@ -218,7 +217,7 @@ def calendar_file(appointment_id: int):
     )
 
 
-@blp.get(f"/<{ID}:appointment_id>/qr.png")
+@blp.get("/<id:appointment_id>/qr.png")
 @auth_required()
 @blp.doc(responses={200: {"description": "check-in QR code", "content": {"image/png": {}}}})
 def checkin_qr(appointment_id: int):

@@ -84,7 +84,7 @@ class ReviewSchema(Schema):
     comment = Text(load_default="", validate=validate.Length(max=500))
 
 
-@blp.post("/applications/<int:application_id>/attachments")
+@blp.post("/applications/<id:application_id>/attachments")
 @auth_required(Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF)
 @idempotent
 @blp.arguments(UploadFormSchema, location="form")
@@ -108,14 +108,14 @@ def upload_attachment(form, files, application_id: int):
     return attachment
 
 
-@blp.get("/attachments/<int:attachment_id>")
+@blp.get("/attachments/<id:attachment_id>")
 @auth_required()
 @blp.response(200, AttachmentSchema)
 def get_attachment(attachment_id: int):
     return attachments.get(db.session, current_user(), attachment_id)
 
 
-@blp.get("/attachments/<int:attachment_id>/content")
+@blp.get("/attachments/<id:attachment_id>/content")
 @auth_required()
 @blp.arguments(ContentArgsSchema, location="query")
 @blp.response(200, description="文件内容(作为附件下载)")
@@ -135,7 +135,7 @@ def get_attachment_content(args, attachment_id: int):
     return response
 
 
-@blp.post("/attachments/<int:attachment_id>/review")
+@blp.post("/attachments/<id:attachment_id>/review")
 @auth_required(*attachments.REVIEWERS)
 @blp.arguments(ReviewSchema)
 @blp.response(200, AttachmentSchema)

@@ -26,6 +26,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from backend.api.fields import Text
 from backend.api.me import MeSchema
+from backend.api.request_guard import body_limits, small_json_body
 from backend.api.security import auth_required, current_user
 from backend.errors import DomainError
 from backend.extensions import db, limiter
@@ -44,12 +45,16 @@ CODE = validate.Regexp(r"^[0-9]{6}$", error="验证码应为6位数字")
 REQUEST_ID = validate.Regexp(r"^[A-Za-z0-9_-]{16,32}$", error="验证码请求编号无效")
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_]{1,40}$", error="用户名应为1到40位字母、数字或下划线")
 PASSWORD = validate.Length(min=1, max=128, error="密码长度应为1到128位")
+# Bytes and keys of a sign-in body: every field it has, with room to spare. Limits come
+# first (decorators above `body_limits`): a refused body counts against them too.
+SIGN_IN_BODY = (2048, 16)
 WECHAT_CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,128}$", error="微信登录凭证格式无效")
 
 
 def _account_key() -> str:
-    """The phone or username in the body, as a keyed hash: per-account limits."""
-    body = request.get_json(silent=True)
+    """The phone or username in the body, as a keyed hash: per-account limits. Read
+    before the view checks the body, so only a body within its caps is looked at."""
+    body = small_json_body()
     if isinstance(body, dict):
         for field in ("username", "phone"):
             value = body.get(field)
@@ -126,10 +131,11 @@ class RefreshedSchema(Schema):
 
 
 @blp.post("/sms-code")
-@blp.arguments(SmsCodeRequestSchema)
-@blp.response(202, SmsCodeSchema)
 @_limit("SMS_RATE_LIMIT_PHONE", _account_key)
 @_limit("SMS_RATE_LIMIT_IP", _ip_key)
+@body_limits(*SIGN_IN_BODY)
+@blp.arguments(SmsCodeRequestSchema)
+@blp.response(202, SmsCodeSchema)
 def send_sms_code(args):
     """Text a six-digit login code to the phone (valid 10 minutes, once)."""
     issued = otp.issue_code(db.session, args["phone"])
@@ -144,10 +150,11 @@ def send_sms_code(args):
 
 
 @blp.post("/login")
-@blp.arguments(LoginSchema)
-@blp.response(200, TokensSchema)
 @_limit("LOGIN_RATE_LIMIT_ACCOUNT", _account_key)
 @_limit("LOGIN_RATE_LIMIT_IP", _ip_key)
+@body_limits(*SIGN_IN_BODY)
+@blp.arguments(LoginSchema)
+@blp.response(200, TokensSchema)
 def login(args):
     """Sign in with an SMS code (creates the resident's account) or a password."""
     if "username" in args:
@@ -171,9 +178,10 @@ def login(args):
 
 
 @blp.post("/wechat")
+@_limit("LOGIN_RATE_LIMIT_IP", _ip_key)
+@body_limits(*SIGN_IN_BODY)
 @blp.arguments(WeChatLoginSchema)
 @blp.response(200, TokensSchema)
-@_limit("LOGIN_RATE_LIMIT_IP", _ip_key)
 def login_wechat(args):
     """Sign in from the mini program with a `wx.login()` code."""
     user = _committed(auth.login_with_wechat, db.session, args["code"], ip=request.remote_addr)

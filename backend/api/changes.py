@@ -37,7 +37,7 @@ class ChangeSchema(Schema):
     created_at = fields.DateTime()
 
 
-@blp.post("/<int:application_id>/changes")
+@blp.post("/<id:application_id>/changes")
 @auth_required(*rereview.REPORTERS)
 @idempotent
 @blp.arguments(ChangeInSchema)
@@ -57,7 +57,7 @@ def report_change(body, application_id: int):
     return change
 
 
-@blp.get("/<int:application_id>/changes")
+@blp.get("/<id:application_id>/changes")
 @auth_required()
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(ChangeSchema))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from backend.api.fields import REGION_CODE, IsoDate, Money, one_of
 from backend.api.household_schemas import INCOME
-from backend.extensions import db
+from backend.api.request_guard import body_limits
+from backend.extensions import db, limiter
 from backend.models import AreaType
 from backend.services import clock, dibao, regions
 
@@ -40,10 +43,13 @@ class EstimateSchema(Schema):
 
 
 @blp.post("/estimate")
+@limiter.limit(lambda: current_app.config["ESTIMATE_RATE_LIMIT_IP"], key_func=get_remote_address)
+@body_limits(8192, 64)  # 20 members and the rest, with room to spare
 @blp.arguments(EstimateArgsSchema)
 @blp.response(200, EstimateSchema)
 def estimate(body):
-    """Per-capita income, the standard in force and the monthly amount (public)."""
+    """Per-capita income, the standard in force and the monthly amount (public; limited
+    per address, `ESTIMATE_RATE_LIMIT_IP`)."""
     county = regions.county_for(db.session, body["region_code"])
     incomes = [member["monthly_income"] for member in body["members"]]
     return dibao.estimate(

@@ -7,10 +7,13 @@ exact Decimal with at most two places, written with ASCII digits.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
 from marshmallow import ValidationError, fields, validate
+
+from backend.errors import ValidationFailed
 
 MONEY_PATTERN = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,2})?")
 
@@ -71,6 +74,29 @@ class IsoDate(fields.Date):
         if not isinstance(value, str) or not DATE_TEXT.fullmatch(value):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+# The days a county office plans around (office days, slots, schedules, ballots):
+# years its calendar knows, far from date's edges (a slot on 9999-12-31 has no next day).
+EARLIEST_PLAN_DAY, LATEST_PLAN_DAY = date(2000, 1, 1), date(2099, 12, 31)
+PLAN_DAY_RANGE = validate.Range(
+    EARLIEST_PLAN_DAY, LATEST_PLAN_DAY, error="日期应在 2000-01-01 到 2099-12-31 之间"
+)
+
+
+def plan_day(**kwargs) -> IsoDate:
+    """A strict YYYY-MM-DD within the planning years."""
+    return IsoDate(validate=PLAN_DAY_RANGE, **kwargs)
+
+
+def parse_plan_day(text: str, field: str = "date") -> date:
+    """The same rule for a date in a path."""
+    try:
+        return plan_day().deserialize(text)
+    except ValidationError:
+        raise ValidationFailed.field(
+            field, "日期格式应为 YYYY-MM-DD,且在 2000-01-01 到 2099-12-31 之间"
+        ) from None
 
 
 RATIO_TEXT = re.compile(r"[0-9](\.[0-9]{1,3})?")

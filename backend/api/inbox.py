@@ -52,7 +52,7 @@ def unread_count():
     return {"unread": notifications.unread_count(db.session, current_user())}
 
 
-@blp.post("/<int:notification_id>/read")
+@blp.post("/<id:notification_id>/read")
 @auth_required()
 @blp.response(200, NotificationSchema)
 def mark_read(notification_id: int):

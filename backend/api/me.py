@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Role, User
-from backend.services import auth, users
+from backend.services import real_name, users
 from backend.services.crypto import mask_phone
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="我的账号")
@@ -38,6 +38,14 @@ class MeSchema(Schema):
 class RealNameSchema(Schema):
     name = fields.String(required=True, metadata={"example": "王秀英"})
     id_number = fields.String(required=True, metadata={"example": "11010519491231002X"})
+    verify_result = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=512),
+        metadata={
+            "description": "实名核验结果凭证: the mini program's `verify_result` from "
+            "wx.startFacialRecognitionVerify, redeemed by the server's identity verifier"
+        },
+    )
 
 
 @blp.get("")
@@ -52,9 +60,15 @@ def get_me():
 @blp.response(200, MeSchema)
 @auth_required(Role.CITIZEN)
 def verify_real_name(args):
-    """Bind the resident's name and identity number (stored encrypted) to the account."""
-    user = auth.verify_real_name(
-        db.session, current_user(), args["name"], args["id_number"], ip=request.remote_addr
+    """Bind the resident's name and identity number (stored encrypted) to the account,
+    once the identity verifier confirms `verify_result` is this person's."""
+    user = real_name.verify(
+        db.session,
+        current_user(),
+        args["name"],
+        args["id_number"],
+        args["verify_result"],
+        ip=request.remote_addr,
     )
     db.session.commit()
     return user

@@ -3,17 +3,14 @@ the registrar's day sheet."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.appointments import BOOKERS, ID, AppointmentSchema, PartyInSchema
-from backend.api.fields import StrictInteger, Text, one_of
+from backend.api.appointments import BOOKERS, AppointmentSchema, PartyInSchema
+from backend.api.fields import StrictInteger, Text, one_of, parse_plan_day, plan_day
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
-from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.models import RegistryOffice, Role
 from backend.models.marriage import Ballot, BallotEntry, Service, Slot
@@ -52,6 +49,9 @@ class OfficeSchema(Schema):
     no_show_limit = fields.Integer()
     no_show_lookback_days = fields.Integer()
     no_show_block_days = fields.Integer()
+    cancel_limit = fields.Integer()
+    cancel_lookback_days = fields.Integer()
+    cancel_block_days = fields.Integer()
     waitlist_hold_minutes = fields.Integer()
 
 
@@ -69,11 +69,14 @@ class OfficeSettingsSchema(Schema):
     no_show_limit = StrictInteger(validate=validate.Range(1, 100))
     no_show_lookback_days = StrictInteger(validate=DAYS)
     no_show_block_days = StrictInteger(validate=DAYS)
+    cancel_limit = StrictInteger(validate=validate.Range(1, 100))
+    cancel_lookback_days = StrictInteger(validate=DAYS)
+    cancel_block_days = StrictInteger(validate=DAYS)
     waitlist_hold_minutes = StrictInteger(validate=validate.Range(5, 24 * 60))
 
 
 class OfficeDayInSchema(Schema):
-    date = fields.Date(required=True)
+    date = plan_day(required=True)
     kind = fields.String(required=True, validate=one_of(OfficeDayKind))
     note = Text(load_default="", validate=validate.Length(max=100))
 
@@ -93,14 +96,14 @@ class SlotSchema(Schema):
 
 
 class SlotListArgsSchema(PageArgsSchema):
-    start = fields.Date(data_key="from", load_default=None)
-    end = fields.Date(data_key="to", load_default=None)
+    start = plan_day(data_key="from", load_default=None)
+    end = plan_day(data_key="to", load_default=None)
     service = fields.String(load_default=None, validate=one_of(Service))
 
 
 class GenerateSchema(Schema):
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
+    start = plan_day(data_key="from", required=True)
+    end = plan_day(data_key="to", required=True)
     am_capacity = StrictInteger(load_default=None, validate=CAPACITY)
     pm_capacity = StrictInteger(load_default=None, validate=CAPACITY)
 
@@ -111,7 +114,7 @@ class GeneratedSchema(Schema):
 
 
 class DayArgsSchema(Schema):
-    date = fields.Date(load_default=None)
+    date = plan_day(load_default=None)
 
 
 class PeriodSheetSchema(Schema):
@@ -134,7 +137,7 @@ class DaySheetSchema(Schema):
 
 
 class BallotInSchema(Schema):
-    date = fields.Date(required=True)
+    date = plan_day(required=True)
     entries_close_at = fields.AwareDateTime(required=True, default_timezone=clock.SHANGHAI)
 
 
@@ -165,13 +168,6 @@ class BallotEntrySchema(Schema):
     created_at = fields.DateTime()
 
 
-def _path_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed.field("date", "日期格式应为 YYYY-MM-DD") from None
-
-
 @blp.get("")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(OfficeSchema))
@@ -180,13 +176,13 @@ def list_offices(args):
     return paginate(db.session, db.select(RegistryOffice), [RegistryOffice.id], args)
 
 
-@blp.get(f"/<{ID}:office_id>")
+@blp.get("/<id:office_id>")
 @blp.response(200, OfficeSchema)
 def get_office(office_id: int):
     return offices.get_office(db.session, office_id)
 
 
-@blp.patch(f"/<{ID}:office_id>")
+@blp.patch("/<id:office_id>")
 @auth_required(*MANAGERS)
 @blp.arguments(OfficeSettingsSchema)
 @blp.response(200, OfficeSchema)
@@ -197,7 +193,7 @@ def update_office(changes, office_id: int):
     return office
 
 
-@blp.post(f"/<{ID}:office_id>/days")
+@blp.post("/<id:office_id>/days")
 @auth_required(*MANAGERS)
 @blp.arguments(OfficeDayInSchema)
 @blp.response(200, OfficeDaySchema)
@@ -211,16 +207,16 @@ def set_office_day(data, office_id: int):
     return row
 
 
-@blp.delete(f"/<{ID}:office_id>/days/<string:day>")
+@blp.delete("/<id:office_id>/days/<string:day>")
 @auth_required(*MANAGERS)
 @blp.response(204)
 def clear_office_day(office_id: int, day: str):
     office = offices.get_managed_office(db.session, current_user(), office_id)
-    offices.clear_day(db.session, office, _path_date(day))
+    offices.clear_day(db.session, office, parse_plan_day(day))
     db.session.commit()
 
 
-@blp.get(f"/<{ID}:office_id>/slots")
+@blp.get("/<id:office_id>/slots")
 @blp.arguments(SlotListArgsSchema, location="query")
 @blp.response(200, page_schema(SlotSchema))
 def list_slots(args, office_id: int):
@@ -231,7 +227,7 @@ def list_slots(args, office_id: int):
     return paginate(db.session, query, [Slot.day, Slot.period, Slot.id], args)
 
 
-@blp.post(f"/<{ID}:office_id>/slots/generate")
+@blp.post("/<id:office_id>/slots/generate")
 @auth_required(*MANAGERS)
 @blp.arguments(GenerateSchema)
 @blp.response(201, GeneratedSchema)
@@ -245,7 +241,7 @@ def generate_slots(data, office_id: int):
     return {"created": len(created), "items": created}
 
 
-@blp.get(f"/<{ID}:office_id>/schedule")
+@blp.get("/<id:office_id>/schedule")
 @auth_required(*MANAGERS)
 @blp.arguments(DayArgsSchema, location="query")
 @blp.response(200, DaySheetSchema)
@@ -255,7 +251,7 @@ def day_sheet(args, office_id: int):
     return schedule.day_sheet(db.session, office, args["date"] or clock.today())
 
 
-@blp.get(f"/<{ID}:office_id>/ballots")
+@blp.get("/<id:office_id>/ballots")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(BallotSchema))
 def list_ballots(args, office_id: int):
@@ -265,7 +261,7 @@ def list_ballots(args, office_id: int):
     return paginate(db.session, query, [Ballot.id], args, descending=True)
 
 
-@blp.post(f"/<{ID}:office_id>/ballots")
+@blp.post("/<id:office_id>/ballots")
 @auth_required(*MANAGERS)
 @blp.arguments(BallotInSchema)
 @blp.response(201, BallotSchema)
@@ -277,7 +273,7 @@ def create_ballot(data, office_id: int):
     return ballot
 
 
-@blp.post(f"/<{ID}:office_id>/ballots/<{ID}:ballot_id>/entries")
+@blp.post("/<id:office_id>/ballots/<id:ballot_id>/entries")
 @auth_required(*BOOKERS)
 @idempotent
 @blp.arguments(BallotEntryInSchema)
@@ -289,7 +285,7 @@ def enter_ballot(data, office_id: int, ballot_id: int):
     return entry
 
 
-@blp.get(f"/<{ID}:office_id>/ballots/<{ID}:ballot_id>/entries")
+@blp.get("/<id:office_id>/ballots/<id:ballot_id>/entries")
 @auth_required()
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(BallotEntrySchema))
@@ -300,7 +296,7 @@ def list_ballot_entries(args, office_id: int, ballot_id: int):
     return paginate(db.session, query, [BallotEntry.id], args)
 
 
-@blp.post(f"/<{ID}:office_id>/ballots/<{ID}:ballot_id>/draw")
+@blp.post("/<id:office_id>/ballots/<id:ballot_id>/draw")
 @auth_required(*MANAGERS)
 @blp.response(200, BallotSchema)
 def draw_ballot(office_id: int, ballot_id: int):

@@ -1,18 +1,28 @@
 """Checks every API request body before any view or schema sees it.
 
-Known traps of the stack (RELIABILITY.md): deeply nested JSON makes Python's json
-raise RecursionError (a 500 in Flask), NaN/Infinity parse, duplicate keys are
-silently last-wins, and NUL or lone surrogates crash database writes later.
+Known traps of the stack: deeply nested JSON makes Python's json raise RecursionError
+(a 500 in Flask), NaN/Infinity parse, duplicate keys are silently last-wins, and NUL
+or lone surrogates crash database writes later.
+
+Size first: a JSON body is capped in bytes (`JSON_MAX_BYTES`, 413 above; read no
+further, even when chunked) and in object keys (`JSON_MAX_KEYS`, 400 above) before
+it is parsed, so a megabyte of unknown keys never holds a worker nor comes back as
+a megabyte of errors. Anonymous routes take far smaller caps with `body_limits`,
+checked inside the view below its rate limits: a refused body counts against the
+caller's limit like any other attempt.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Flask, current_app, request
+from werkzeug.exceptions import HTTPException
 
-from backend.errors import DomainError, UnsupportedMediaType, ValidationFailed
+from backend.errors import DomainError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 FORM_MIMETYPES = {"multipart/form-data"}
@@ -26,13 +36,22 @@ def _reject_constant(name: str) -> Any:
     raise BadJSON(f"JSON 中不允许 {name}")
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise BadJSON(f"JSON 字段重复:{key}")
-        result[key] = value
-    return result
+def _unique_keys(max_keys: int) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    seen = 0
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal seen
+        seen += len(pairs)
+        if seen > max_keys:
+            raise BadJSON(f"JSON 字段过多(最多 {max_keys} 个)")
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise BadJSON(f"JSON 字段重复:{key[:40]}")
+            result[key] = value
+        return result
+
+    return build
 
 
 def bad_text_reason(text: str) -> str | None:
@@ -69,9 +88,11 @@ def check_document(document: Any, max_depth: int) -> None:
                 raise ValidationFailed.field(path or "_schema", reason)
 
 
-def parse_json_body(raw: bytes, max_depth: int) -> Any:
+def parse_json_body(raw: bytes, max_depth: int, max_keys: int) -> Any:
     try:
-        document = json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+        document = json.loads(
+            raw, parse_constant=_reject_constant, object_pairs_hook=_unique_keys(max_keys)
+        )
     except RecursionError:
         raise BadJSON(f"JSON 嵌套超过 {max_depth} 层") from None
     except (ValueError, UnicodeDecodeError):
@@ -80,7 +101,39 @@ def parse_json_body(raw: bytes, max_depth: int) -> Any:
     return document
 
 
-def check_request_body() -> None:
+def body_limits(max_bytes: int, max_keys: int) -> Callable:
+    """Smaller caps for one route, checked when the view is called: put it below the
+    route's rate limits and above its `@blp.arguments`."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(*args, **kwargs):
+            _check_body(max_bytes, max_keys)
+            return view(*args, **kwargs)
+
+        checked.body_limits = (max_bytes, max_keys)
+        return checked
+
+    return decorate
+
+
+def small_json_body() -> Any:
+    """The body of a `body_limits` route when it keeps to its caps, else None: for the
+    rate limiter's key functions, which run before the view checks the body."""
+    try:
+        _check_body(*_route_limits())
+    except (DomainError, HTTPException):
+        return None
+    return request.get_json(silent=True)
+
+
+def _route_limits() -> tuple[int, int]:
+    view = current_app.view_functions.get(request.endpoint or "")
+    config = current_app.config
+    return getattr(view, "body_limits", (config["JSON_MAX_BYTES"], config["JSON_MAX_KEYS"]))
+
+
+def _check_body(max_bytes: int, max_keys: int) -> None:
     if request.method not in BODY_METHODS or not request.path.startswith("/api/"):
         return
     if request.mimetype in FORM_MIMETYPES:
@@ -89,12 +142,27 @@ def check_request_body() -> None:
             if reason:
                 raise ValidationFailed.field(name, reason)
         return
+    max_bytes = min(max_bytes, current_app.config["MAX_CONTENT_LENGTH"] or max_bytes)
+    if (request.content_length or 0) > max_bytes:
+        raise PayloadTooLarge(f"请求内容过大(最多 {max_bytes} 字节)")
+    request.max_content_length = max_bytes  # a chunked body is cut off at the cap too
     raw = request.get_data(cache=True)
     if not raw:
         return
     if not request.is_json:
         raise UnsupportedMediaType()
-    parse_json_body(raw, current_app.config["JSON_MAX_DEPTH"])
+    parse_json_body(raw, current_app.config["JSON_MAX_DEPTH"], max_keys)
+
+
+def check_request_body() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if hasattr(view, "body_limits"):
+        # The view checks it, below its rate limits; nothing reads past the cap meanwhile.
+        request.max_content_length = min(
+            view.body_limits[0], request.max_content_length or view.body_limits[0]
+        )
+        return
+    _check_body(*_route_limits())
 
 
 def init_app(app: Flask) -> None:

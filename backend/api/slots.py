@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.appointments import BOOKERS, ID, SERVICES, AppointmentSchema, PartyInSchema
+from backend.api.appointments import BOOKERS, SERVICES, AppointmentSchema, PartyInSchema
 from backend.api.fields import StrictInteger
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
@@ -15,7 +15,7 @@ from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models.marriage import WaitlistEntry
 from backend.services import clock
-from backend.services.marriage import parties, slots, waitlist
+from backend.services.marriage import booking, parties, slots, waitlist
 
 blp = Blueprint("slots", __name__, url_prefix="/api/v1/slots", description="预约时段")
 
@@ -44,19 +44,19 @@ class WaitlistEntrySchema(Schema):
     created_at = fields.DateTime()
 
 
-@blp.patch(f"/<{ID}:slot_id>")
+@blp.patch("/<id:slot_id>")
 @auth_required(*MANAGERS)
 @blp.arguments(CapacitySchema)
 @blp.response(200, SlotSchema)
 @blp.alt_response(409, description="below the places already booked")
 def change_capacity(data, slot_id: int):
     slot = slots.get_managed_slot(db.session, current_user(), slot_id)
-    slots.set_capacity(db.session, slot, data["capacity"])
+    booking.resize(db.session, slot, data["capacity"], clock.now())
     db.session.commit()
     return slot
 
 
-@blp.post(f"/<{ID}:slot_id>/waitlist")
+@blp.post("/<id:slot_id>/waitlist")
 @auth_required(*BOOKERS)
 @idempotent
 @blp.arguments(WaitlistInSchema)
@@ -68,7 +68,7 @@ def join_waitlist(data, slot_id: int):
     return entry
 
 
-@blp.get(f"/<{ID}:slot_id>/waitlist")
+@blp.get("/<id:slot_id>/waitlist")
 @auth_required()
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(WaitlistEntrySchema))
@@ -78,7 +78,7 @@ def list_waitlist(args, slot_id: int):
     return paginate(db.session, query, [WaitlistEntry.id], args)
 
 
-@blp.post(f"/<{ID}:slot_id>/waitlist/<{ID}:entry_id>/accept")
+@blp.post("/<id:slot_id>/waitlist/<id:entry_id>/accept")
 @auth_required()
 @blp.response(200, AppointmentSchema)
 def accept_offer(slot_id: int, entry_id: int):
@@ -89,7 +89,7 @@ def accept_offer(slot_id: int, entry_id: int):
     return appointment
 
 
-@blp.post(f"/<{ID}:slot_id>/waitlist/<{ID}:entry_id>/leave")
+@blp.post("/<id:slot_id>/waitlist/<id:entry_id>/leave")
 @auth_required()
 @blp.response(200, WaitlistEntrySchema)
 def leave_waitlist(slot_id: int, entry_id: int):

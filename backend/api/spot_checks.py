@@ -15,8 +15,6 @@ from backend.services import spot_checks
 
 blp = Blueprint("spot_checks", __name__, url_prefix="/api/v1/spot-checks", description="抽查")
 
-ID = "int(signed=False)"
-
 
 class DrawSchema(Schema):
     township = fields.String(required=True, validate=REGION_CODE)  # the township's code
@@ -65,14 +63,14 @@ def draw_spot_check(body):
     return check
 
 
-@blp.get(f"/<{ID}:spot_check_id>")
+@blp.get("/<id:spot_check_id>")
 @auth_required(Role.COUNTY_STAFF)
 @blp.response(200, SpotCheckSchema)
 def get_spot_check(spot_check_id: int):
     return spot_checks.get(db.session, current_user(), spot_check_id)
 
 
-@blp.post(f"/<{ID}:spot_check_id>/cases/<{ID}:application_id>/result")
+@blp.post("/<id:spot_check_id>/cases/<id:application_id>/result")
 @auth_required(Role.COUNTY_STAFF)
 @blp.arguments(ResultSchema)
 @blp.response(200, SpotCheckSchema)

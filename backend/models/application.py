@@ -42,6 +42,9 @@ class Application(db.Model):
     status: Mapped[str] = mapped_column(String(30), default="draft")
     # Optimistic concurrency: a stale version is a 409, two staff cannot both decide.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Files ever uploaded to the case, history included: raised only by a conditional
+    # UPDATE (`upload_quota.take`), so concurrent uploads never pass the limit.
+    attachment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)  # the village
     # The resident the case belongs to. An agent may apply before the resident has an
     # account: the case is then found through the identity number's blind index.

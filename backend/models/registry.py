@@ -50,6 +50,11 @@ class RegistryOffice(db.Model):
     no_show_limit: Mapped[int] = mapped_column(Integer, default=2)
     no_show_lookback_days: Mapped[int] = mapped_column(Integer, default=180)
     no_show_block_days: Mapped[int] = mapped_column(Integer, default=180)
+    # The same for cancellations (a reschedule is one too): places taken and let go
+    # again and again keep them from everyone else.
+    cancel_limit: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    cancel_lookback_days: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    cancel_block_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
     # How long a place freed for the waitlist is held for the person it is offered to.
     waitlist_hold_minutes: Mapped[int] = mapped_column(Integer, default=30)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
@@ -28,8 +28,22 @@ STAFF_ROLES = frozenset(
 )
 
 
+# One verified resident account per identity number, held by the database itself: two
+# binds of one number racing past the service's check cannot both commit.
+ONE_ACCOUNT_PER_PERSON = text("role = 'citizen' AND real_name_verified")
+
+
 class User(db.Model):
     __tablename__ = "user_account"
+    __table_args__ = (
+        Index(
+            "uq_user_account_citizen_id_number",
+            "id_number_index",
+            unique=True,
+            postgresql_where=ONE_ACCOUNT_PER_PERSON,
+            sqlite_where=ONE_ACCOUNT_PER_PERSON,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     username: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -42,6 +56,8 @@ class User(db.Model):
     phone_index: Mapped[str | None] = mapped_column(String(64), unique=True)
     id_number_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     id_number_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # True only once an authority confirmed the number (`services.real_name`): what a
+    # resident merely typed never grants anything.
     real_name_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     wechat_openid: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

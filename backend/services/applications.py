@@ -28,6 +28,7 @@ from backend.models import (
 from backend.models.application import NUMBER_PREFIX
 from backend.models.attachment import Attachment, ReviewStatus
 from backend.services import (
+    agent_mandate,
     attachments,
     audit,
     clock,
@@ -46,6 +47,7 @@ APPLICATION_SCOPE = scope.Scope(
     region_id=Application.region_id,
     owner_id=Application.owner_id,
     owner_id_index=Application.applicant_id_index,
+    opened_for=Application.on_behalf,
     submitted_by_id=Application.submitted_by_id,
     # Household incomes are for those who handle benefits: not the registry office's or
     # the disaster information officers' to read.
@@ -138,6 +140,7 @@ def edit(
     given, replaces the old one. 409 when stale or no longer the applicant side's."""
     if actor.role not in workflow.APPLICANT_SIDE:
         raise Forbidden("只有申请人本人或代办员可以修改申请")
+    agent_mandate.check(actor, application)
     workflow.check_version(application, version)
     if application.status not in EDITABLE:
         raise ActionNotAllowed("只有草稿或退回补正的申请可以修改")
@@ -162,6 +165,8 @@ def edit(
 
 def allowed_actions(application: Application, user: User) -> list[str]:
     """The workflow's steps open to `user`, and `edit` (PATCH) while they may correct it."""
+    if not agent_mandate.covers(user, application):
+        return []
     actions = workflow.allowed_actions(application, user)
     if user.role in workflow.APPLICANT_SIDE and application.status in EDITABLE:
         actions.append("edit")
@@ -232,7 +237,11 @@ def _check_applying_party(actor: User, id_index: str, on_behalf: bool) -> None:
 
 def _resident_id(session: Session, id_index: str) -> int | None:
     return session.scalar(
-        select(User.id).where(User.id_number_index == id_index, User.role == Role.CITIZEN)
+        select(User.id).where(
+            User.id_number_index == id_index,
+            User.role == Role.CITIZEN,
+            User.real_name_verified.is_(True),
+        )
     )
 
 
@@ -324,6 +333,7 @@ _QUEUE_ROW = select(
     Application.applicant_id_cipher,
     Application.applicant_phone_cipher,
     Application.on_behalf,
+    Application.submitted_by_id,
     Application.deadline,
     Application.created_at,
     Region.code.label("region_code"),

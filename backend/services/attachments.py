@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import Select, false, func, or_, select, update
+from sqlalchemy import Select, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, Conflict, Forbidden, NotFound, ValidationFailed
@@ -28,11 +28,14 @@ from backend.models.attachment import (
     Variant,
 )
 from backend.services import (
+    agent_mandate,
     applications,
+    attachment_serving,
     clock,
     disaster_access,
     notifications,
     scope,
+    upload_quota,
     workflow,
 )
 from backend.services.storage import Storage
@@ -164,14 +167,10 @@ def upload(
 def _check_may_upload(session: Session, user: User, application: Application) -> None:
     if user.role not in UPLOADERS:
         raise Forbidden("该角色不能上传申请材料")
-    if user.role == Role.AGENT and application.submitted_by_id != user.id:
-        raise Forbidden("只有提交该申请的代办员可以为其上传材料")
+    agent_mandate.check(user, application)
     if application.status in workflow.FINAL_STATUSES:
         raise ActionNotAllowed("该申请已办结,不能再上传材料")
-    limit = current_app.config["ATTACHMENT_MAX_PER_APPLICATION"]
-    count = session.scalar(select(func.count()).where(Attachment.application_id == application.id))
-    if count >= limit:
-        raise ValidationFailed.field("file", f"每个申请最多上传 {limit} 个文件")
+    upload_quota.take(session, application.id)
 
 
 def _replaced(session: Session, application: Application, incoming: Upload) -> Attachment:
@@ -363,9 +362,10 @@ def download(session: Session, user: User, attachment_id: int, variant: Variant)
         raise NotFound("该文件没有可查看的版本")
     stem = attachment.original_name.rsplit(".", 1)[0] or "file"
     if variant == Variant.ORIGINAL:
-        # Whatever the client claimed, only a type we recognised is ever announced.
-        content_type = attachment.content_type or "application/octet-stream"
-        extension = EXTENSIONS.get(attachment.content_type, "bin")
+        # Whatever the client claimed, only a type we recognised in a file we accepted
+        # is announced: a rejected original (a PDF with script) is bytes to save.
+        content_type = attachment_serving.original_type(attachment)
+        extension = EXTENSIONS.get(content_type, "bin")
         filename = f"{stem}.{extension}"
     else:
         content_type = PDF if attachment.content_type == PDF else "image/jpeg"

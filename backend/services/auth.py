@@ -1,11 +1,14 @@
 """Signing in: staff and agents by username and password, residents by SMS code or
-WeChat; signing out; real-name verification. Every attempt is audited.
+WeChat; signing out. Every attempt is audited (real names: `real_name`).
 
 Lockout (等保): `LOGIN_LOCK_THRESHOLD` wrong passwords within
-`LOGIN_LOCK_WINDOW_MINUTES` lock the name for `LOGIN_LOCK_MINUTES`. The count is
-kept in Redis per login name, whether or not an account has that name, and an
-unknown name costs the same argon2 work as a known one: neither the answers nor
-their timing tell anyone which usernames exist.
+`LOGIN_LOCK_WINDOW_MINUTES` lock the name for `LOGIN_LOCK_MINUTES` — from the address
+they came from. The count is kept in Redis per login name and client address, so a
+stranger who knows a staff member's username locks only themself out, never the
+staff member at their desk; guessing from many addresses is bounded by the
+per-account rate limit (`LOGIN_RATE_LIMIT_ACCOUNT`) instead. It is kept whether or
+not an account has that name, and an unknown name costs the same argon2 work as a
+known one: neither the answers nor their timing tell anyone which usernames exist.
 
 A refused attempt leaves rows behind (audit, spent codes, the account's failure
 count): the caller commits them before answering.
@@ -17,7 +20,6 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import lru_cache
 from typing import Any, NoReturn
 
@@ -27,12 +29,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.errors import Conflict, DomainError, ServiceUnavailable, Unauthorized
+from backend.errors import DomainError, ServiceUnavailable, Unauthorized
 from backend.models import AuditResult, Role, User
 from backend.redis_connection import get_redis
-from backend.services import audit, clock, otp, tokens, users, wechat
+from backend.services import audit, otp, tokens, users, wechat
 from backend.services.crypto import current_cipher
-from backend.services.identity import clean_name, parse_id_number
 
 FAILURES_PREFIX = "auth:failures:"
 LOCK_PREFIX = "auth:lock:"
@@ -47,6 +48,12 @@ class AccountLocked(DomainError):
 def login_key(login_name: str) -> str:
     """Keys for counters and limits: a keyed hash, so Redis holds no phone or username."""
     return current_cipher().blind_index(f"login:{login_name}")
+
+
+def lockout_key(login_name: str, ip: str | None) -> str:
+    """Failures and locks count per login name and client address (see above)."""
+    address = current_cipher().blind_index(f"address:{ip or ''}")[:16]
+    return f"{login_key(login_name)}:{address}"
 
 
 def normalise_login(raw: str) -> str:
@@ -95,10 +102,10 @@ def login_with_password(
 ) -> User:
     """The account, or Unauthorized / AccountLocked."""
     username = normalise_login(username)
-    key = login_key(username)
+    key = lockout_key(username, ip)
     with _attempt(session, "password", ip) as attempt:
         user = attempt.account = users.find_by_username(session, username)
-        _refuse_if_locked(key, user)
+        _refuse_if_locked(key)
         if user is None:
             _burn_password_check(password)
             _count_failure(session, key, None, ip)
@@ -109,11 +116,9 @@ def login_with_password(
     return user
 
 
-def _refuse_if_locked(key: str, user: User | None) -> None:
+def _refuse_if_locked(key: str) -> None:
     with _redis_or_503():
         seconds = get_redis().ttl(LOCK_PREFIX + key)
-    if user is not None and user.locked_until and user.locked_until > clock.now():
-        seconds = max(seconds, int((user.locked_until - clock.now()).total_seconds()))
     if seconds > 0:
         minutes = math.ceil(seconds / 60)
         raise AccountLocked(f"密码错误次数过多,账号已锁定,请{minutes}分钟后再试")
@@ -137,8 +142,6 @@ def _count_failure(session: Session, key: str, user: User | None, ip: str | None
         user.failed_login_count = failures
     if failures < threshold:
         raise Unauthorized(BAD_CREDENTIALS)
-    if user is not None:
-        user.locked_until = clock.now() + timedelta(seconds=lock)
     audit.record(
         session,
         None,
@@ -146,7 +149,8 @@ def _count_failure(session: Session, key: str, user: User | None, ip: str | None
         user or LOGIN_ENDPOINT,
         result=AuditResult.FAILED,
         ip=ip,
-        note=f"连续{failures}次密码错误,锁定{lock // 60}分钟" + ("" if user else "(未知用户名)"),
+        note=f"连续{failures}次密码错误,锁定该地址{lock // 60}分钟"
+        + ("" if user else "(未知用户名)"),
     )
     raise AccountLocked(f"密码错误次数过多,账号已锁定,请{lock // 60}分钟后再试")
 
@@ -159,9 +163,14 @@ def _clear_failures(key: str, user: User) -> None:
 
 
 def unlock_account(user: User) -> None:
-    """For administrators: lift a lockout before it runs out."""
+    """For administrators: lift the account's lockouts, from every address, before
+    they run out."""
+    pattern = f"{LOCK_PREFIX}{login_key(user.username or '')}:*"
     with _redis_or_503():
-        get_redis().delete(LOCK_PREFIX + login_key(user.username or ""))
+        redis = get_redis()
+        keys = list(redis.scan_iter(match=pattern, count=500))
+        if keys:
+            redis.delete(*keys)
     user.locked_until = None
     user.failed_login_count = 0
 
@@ -217,37 +226,10 @@ def login_with_wechat(session: Session, code: str, *, ip: str | None = None) -> 
     return user
 
 
-# --- signing out, real name ------------------------------------------------------------
+# --- signing out ------------------------------------------------------------
 
 
 def logout(session: Session, user: User, token: dict[str, Any], *, ip: str | None = None) -> None:
     """Revoke the token's whole session (see `tokens.revoke_session`)."""
     tokens.revoke_session(session, token)
     audit.record(session, user, "auth.logout", user, ip=ip)
-
-
-def verify_real_name(
-    session: Session, user: User, name: str, id_number: str, *, ip: str | None = None
-) -> User:
-    """Bind a name and identity number to the account, once."""
-    name = clean_name(name)
-    number = parse_id_number(id_number).value
-    index = current_cipher().blind_index(number)
-    if user.real_name_verified:
-        if user.id_number_index == index and user.name == name:
-            return user
-        raise Conflict("已完成实名认证,如需更改请到民政部门办理")
-    taken = session.scalar(
-        select(User.id).where(
-            User.id_number_index == index, User.role == Role.CITIZEN, User.id != user.id
-        )
-    )
-    if taken is not None:
-        raise Conflict("该身份证号已绑定其他账号,如有疑问请联系民政部门")
-    user.name = name
-    users.set_id_number(user, number)
-    user.real_name_verified = True
-    audit.record(
-        session, user, "user.real_name", user, ip=ip, before="unverified", after="verified"
-    )
-    return user

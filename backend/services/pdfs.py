@@ -2,7 +2,9 @@
 
 A PDF that runs script, launches programs, opens URLs on opening or carries files
 inside is refused outright; an accepted one is rewritten page by page, so what
-staff open holds the pages and nothing of the original document's catalogue.
+staff open holds the pages and nothing of the original document's catalogue, and
+without annotations: a scan needs none, and a link (`/URI`, `/GoToR`, `/Launch`)
+one click away from staff is how a phishing page or a program would reach them.
 """
 
 from __future__ import annotations
@@ -108,6 +110,8 @@ def _has_active_content(reader: PdfReader, max_objects: int) -> bool:
 def _rewrite(reader: PdfReader) -> bytes:
     writer = PdfWriter()
     for page in reader.pages:
+        if "/Annots" in page:
+            del page[NameObject("/Annots")]  # before copying: nothing of them is written
         writer.add_page(page)
     buffer = io.BytesIO()
     writer.write(buffer)

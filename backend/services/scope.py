@@ -1,7 +1,12 @@
 """Who may see what. Every query for people's records goes through `visible()`.
 
 Staff see their region's subtree, agents their village and what they submitted,
-citizens their own records, administrators everything. A record outside the
+citizens their own records, administrators everything.
+
+A citizen's own records are those they opened, and those an agent or a window opened
+on their behalf naming the identity number their account is verified for — verified
+by an authority (`real_name`), never merely typed. A record another resident opened
+for themself is never reached through the number it names. A record outside the
 caller's scope does not exist for them: `get_visible` answers 404, never 403.
 """
 
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.errors import NotFound
@@ -26,6 +31,9 @@ class Scope:
     # Blind index of the identity number the record belongs to: a resident sees a case
     # an agent opened for them before they had an account.
     owner_id_index: InstrumentedAttribute | None = None
+    # True where the record was opened on the person's behalf: only those are reached
+    # through `owner_id_index`.
+    opened_for: InstrumentedAttribute | None = None
     submitted_by_id: InstrumentedAttribute | None = None
     # The roles whose work touches these records at all (None: every role); to the
     # others, in their region or not, the records do not exist (need to know).
@@ -46,8 +54,10 @@ def condition(scope: Scope, user: User) -> ColumnElement[bool]:
         return true()
     if user.role == Role.CITIZEN:
         mine = [scope.owner_id == user.id] if scope.owner_id is not None else []
-        if scope.owner_id_index is not None and user.real_name_verified:
-            mine.append(scope.owner_id_index == user.id_number_index)
+        if scope.opened_for is not None and user.real_name_verified and user.id_number_index:
+            mine.append(
+                and_(scope.opened_for.is_(True), scope.owner_id_index == user.id_number_index)
+            )
         return or_(*mine) if mine else false()
     if user.role == Role.AGENT:
         submitted = [scope.submitted_by_id == user.id] if scope.submitted_by_id is not None else []

@@ -31,6 +31,7 @@ from backend.models import (
     User,
 )
 from backend.services import (
+    agent_mandate,
     attachments,
     audit,
     clock,
@@ -454,6 +455,7 @@ def perform(
     today: date | None = None,
 ) -> Application:
     """Take `action` on the case as `user`; 409 when stale or not allowed now."""
+    agent_mandate.check(user, application)
     check_version(application, version)
     transition = _transition(application, action, user)
     if transition.needs_comment and not comment.strip():

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.models import AuditLog, AuditResult
 from backend.services.users import find_by_username
-from tests.api.auth_support import bearer, code_login, password_login
+from tests.api.auth_support import bearer, code_login, password_login, real_name_proof
 
 WRONG = "Wrong@2026"
 
@@ -48,7 +48,7 @@ def test_a_lockout_is_audited_once(client, demo):
         password_login(client, "county01", WRONG)
     [lockout] = rows("auth.lockout")
     assert lockout.object_id == str(find_by_username(db.session, "county01").id)
-    assert "锁定15分钟" in lockout.note
+    assert "锁定该地址15分钟" in lockout.note
     assert len(rows("auth.login")) == 6
 
 
@@ -72,6 +72,7 @@ def test_a_logout_is_audited(client, demo):
 def test_real_name_verification_is_audited(client, demo):
     access = code_login(client, "13912345678").get_json()["access_token"]
     body = {"name": "王秀英", "id_number": "11010519491231002X"}
+    body["verify_result"] = real_name_proof(body["name"], body["id_number"])
     client.post("/api/v1/me/real-name", json=body, headers=bearer(access))
     [row] = rows("user.real_name")
     assert (row.before_status, row.after_status) == ("unverified", "verified")

@@ -5,7 +5,7 @@ from flask_jwt_extended import decode_token
 
 from backend.extensions import db
 from backend.redis_connection import get_redis
-from backend.services import auth, clock
+from backend.services import auth
 from backend.services.users import find_by_username
 from tests.api.auth_support import assert_error, bearer, password_login
 
@@ -55,11 +55,7 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, demo)
     assert "15分钟" in error["message"]
     # Even the right password is refused while locked.
     assert_error(password_login(client, "county01"), 429, "rate_limited")
-    user = find_by_username(db.session, "county01")
-    db.session.refresh(user)
-    remaining = (user.locked_until - clock.now()).total_seconds()
-    assert 14 * 60 < remaining <= 15 * 60
-    ttl = get_redis().ttl(auth.LOCK_PREFIX + auth.login_key("county01"))
+    ttl = get_redis().ttl(auth.LOCK_PREFIX + auth.lockout_key("county01", "127.0.0.1"))
     assert 14 * 60 < ttl <= 15 * 60
 
 
@@ -76,7 +72,8 @@ def test_a_lockout_looks_the_same_for_a_username_that_does_not_exist(client, dem
 def test_failures_older_than_the_window_do_not_count(client, demo):
     for _ in range(4):
         password_login(client, "county01", WRONG)
-    get_redis().delete(auth.FAILURES_PREFIX + auth.login_key("county01"))  # 15 minutes pass
+    key = auth.FAILURES_PREFIX + auth.lockout_key("county01", "127.0.0.1")
+    get_redis().delete(key)  # 15 minutes pass
     assert_error(password_login(client, "county01", WRONG), 401, "unauthorized")
     assert password_login(client, "county01").status_code == 200
 
@@ -144,7 +141,7 @@ def test_logins_are_limited_per_address_across_accounts(client, demo):
         ({"username": "县局", "password": "Demo@2026"}, "username"),
         ({"username": "a" * 41, "password": "Demo@2026"}, "username"),
         ({"username": 12, "password": "Demo@2026"}, "username"),
-        ({"username": "county01", "password": "x" * 10_000}, "password"),
+        ({"username": "county01", "password": "x" * 129}, "password"),
         ({"username": "county01", "password": ""}, "password"),
         ({"username": "county01", "password": ["Demo@2026"]}, "password"),
         ({"username": "county01"}, "password"),

@@ -83,3 +83,16 @@ def record_no_shows(slot: Slot, man: dict, count: int, service: Service = Servic
             party.active = False
         db.session.flush()
     db.session.commit()
+
+
+def file_case_for(client, agent_headers, person: dict) -> None:
+    """agent0101 files an elderly-allowance case for `person` on their behalf: the link
+    that lets an agent book for someone (`services.agent_mandate`)."""
+    body = {
+        "type": "elderly_allowance",
+        "region_code": "990101001000",
+        "applicant": {"name": person["name"], "id_number": person["id_number"]},
+        "on_behalf": True,
+    }
+    response = client.post("/api/v1/applications", json=body, headers=agent_headers)
+    assert response.status_code == 201, response.get_json()

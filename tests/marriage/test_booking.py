@@ -17,6 +17,7 @@ from backend.services.marriage.parties import parse_couple, to_row
 from tests.marriage.helpers import (
     booking_body,
     couple,
+    file_case_for,
     id_number,
     record_no_shows,
     years_before,
@@ -65,6 +66,7 @@ def test_registrar_books_by_phone_and_agent_must_say_on_behalf(client, login, ma
     assert refused.status_code == 422
     assert "on_behalf" in refused.get_json()["error"]["details"]
     body["on_behalf"] = True
+    file_case_for(client, login("agent0101"), other_man)
     assert client.post(URL, json=body, headers=login("agent0101")).status_code == 201
 
 
@@ -350,6 +352,7 @@ def test_a_citizen_without_real_name_must_verify_first(client, demo, make_slot, 
 def test_a_retried_booking_with_the_same_idempotency_key_books_once(client, login, make_slot, soon):
     slot = make_slot(soon)
     body = booking_body(slot.id, *couple(soon))
+    file_case_for(client, login("agent0101"), body["party_a"])
     headers = {**login("agent0101"), "Idempotency-Key": "b7e0c1d2-appointment"}
     body["on_behalf"] = True
     first = client.post(URL, json=body, headers=headers)

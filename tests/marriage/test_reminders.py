@@ -19,7 +19,7 @@ from backend.redis_connection import embedded_url, get_redis, start_embedded
 from backend.services import clock, sms, users
 from backend.services.marriage import booking, reminders
 from tests.jobs.workers import run_burst_worker
-from tests.marriage.helpers import booking_body, couple
+from tests.marriage.helpers import booking_body, couple, file_case_for
 
 URL = "/api/v1/appointments"
 
@@ -95,6 +95,7 @@ def test_the_reminder_tells_the_booker_and_the_parties_with_accounts(
     husband, _ = citizen(man)
     wife, _ = citizen({**woman, "phone": "13900000003"})
     agent = login("agent0101")
+    file_case_for(client, agent, man)
     body = {**booking_body(make_slot(soon).id, man, woman), "on_behalf": True}
     created = client.post(URL, json=body, headers=agent).get_json()
     remind_now(app, created["id"])
@@ -202,6 +203,7 @@ def test_an_agent_who_typed_their_own_phone_for_a_party_gets_one_reminder_there(
         **booking_body(make_slot(soon).id, man, {**woman, "phone": "13800000006"}),
         "on_behalf": True,
     }
+    file_case_for(client, login("agent0101"), man)
     appointment_id = client.post(URL, json=body, headers=login("agent0101")).get_json()["id"]
 
     assert reminders.send(db.session, appointment_id, nine_am_the_day_before(soon)) == 2

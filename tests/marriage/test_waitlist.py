@@ -15,15 +15,17 @@ from backend.redis_connection import get_redis
 from backend.services import clock
 from backend.services.marriage import waitlist
 from tests.jobs.workers import run_burst_worker
-from tests.marriage.helpers import booking_body, couple
+from tests.marriage.helpers import booking_body, couple, file_case_for
 
 URL = "/api/v1/appointments"
 
 
-def join(client, slot, serial, headers):
+def join(client, slot, serial, agent_headers):
+    """agent0101 puts couple `serial` in line, for a man they filed a case for."""
     man, woman = couple(slot.day, serial=serial)
+    file_case_for(client, agent_headers, man)
     body = {"service": "marriage", "party_a": man, "party_b": woman, "on_behalf": True}
-    return client.post(f"/api/v1/slots/{slot.id}/waitlist", json=body, headers=headers)
+    return client.post(f"/api/v1/slots/{slot.id}/waitlist", json=body, headers=agent_headers)
 
 
 def full_slot(client, login, make_slot, soon, capacity=1):

@@ -106,7 +106,7 @@ def enter(
         raise ActionNotAllowed("本次摇号报名已截止")
     today = clock.shanghai_date(now)
     people = parties.parse_couple(Service.MARRIAGE, party_a, party_b, ballot.day, today)
-    rules.check_booker(booker, people[0], on_behalf)
+    rules.check_booker(session, booker, people[0], on_behalf)
     office = session.get(RegistryOffice, ballot.office_id)
     rules.check_none_blocked(session, booker, office, people, today)
     indexes = [person.index for person in people]

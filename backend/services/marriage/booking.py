@@ -56,7 +56,7 @@ def book(
         # other work. The place itself is taken by `slots.take_place` alone.
         raise SlotFull()
     people = parties.parse_couple(service, party_a, party_b, slot.day, clock.shanghai_date(now))
-    rules.check_booker(booker, people[0], on_behalf)
+    rules.check_booker(session, booker, people[0], on_behalf)
     rules.check_window(slot.office, slot.day, now)
     rules.check_not_reserved(session, slot, service)
     rules.check_none_blocked(session, booker, slot.office, people, clock.shanghai_date(now))
@@ -148,6 +148,21 @@ def _check_may_cancel(user: User, appointment: Appointment, now: datetime) -> No
         raise ActionNotAllowed(
             f"最晚须在预约日前{office.cancel_days_before}天取消,现已不能在线取消,请致电登记处"
         )
+
+
+def resize(session: Session, slot: Slot, capacity: int, now: datetime) -> Slot:
+    """Set the slot's capacity; places it gains go to the couples waiting first, each
+    held by `slots.take_place` before it is offered, so no booking can take it
+    between the resize and the offer."""
+    added = capacity - slot.capacity
+    slots.set_capacity(session, slot, capacity)
+    for _ in range(max(added, 0)):
+        slots.take_place(session, slot.id)
+        if not waitlist.offer_next(session, slot, now):
+            slots.give_back_place(session, slot.id)
+            break
+    session.refresh(slot)
+    return slot
 
 
 def free_place(session: Session, slot: Slot, now: datetime) -> None:

@@ -32,6 +32,9 @@ SETTINGS = (
     "no_show_limit",
     "no_show_lookback_days",
     "no_show_block_days",
+    "cancel_limit",
+    "cancel_lookback_days",
+    "cancel_block_days",
     "waitlist_hold_minutes",
 )
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, Forbidden, ValidationFailed
@@ -19,7 +19,7 @@ from backend.models.marriage import (
     Service,
     Slot,
 )
-from backend.services import clock
+from backend.services import agent_mandate, clock
 from backend.services.marriage import offices
 from backend.services.marriage.parties import Person
 
@@ -35,18 +35,19 @@ def slot_for_booking(session: Session, booker: User, slot_id: int) -> Slot:
     return slot
 
 
-def check_booker(booker: User, party_a: Person, on_behalf: bool) -> None:
+def check_booker(session: Session, booker: User, party_a: Person, on_behalf: bool) -> None:
     if booker.role not in BOOKING_ROLES:
         raise Forbidden("您的账号不能预约婚姻登记")
     if booker.role == Role.CITIZEN:
         if on_behalf:
             raise ValidationFailed.field("on_behalf", "居民只能为本人预约")
-        if booker.id_number_index is None:
+        if not booker.real_name_verified:
             raise ValidationFailed.field("party_a.id_number", "请先完成实名认证再预约")
         if party_a.index != booker.id_number_index:
             raise ValidationFailed.field("party_a.id_number", "本人预约时,甲方应为本人")
     if booker.role == Role.AGENT and not on_behalf:
         raise ValidationFailed.field("on_behalf", "代办员代为预约时应选择代办(on_behalf)")
+    agent_mandate.check_booking(session, booker, party_a.index, "party_a.id_number")
 
 
 def check_not_reserved(session: Session, slot: Slot, service: Service) -> None:
@@ -105,20 +106,14 @@ def check_none_blocked(
 def _check_not_blocked(
     session: Session, office: RegistryOffice, person: Person, today: date
 ) -> None:
-    """Repeated no-shows take away online booking for a while (office settings)."""
+    """Repeated no-shows, or repeated cancellations (a reschedule is one too), take
+    away online booking for a while (office settings)."""
     since = today - timedelta(days=office.no_show_lookback_days)
-    no_shows = session.execute(
-        select(func.count(), func.max(Slot.day))
-        .select_from(AppointmentParty)
-        .join(Appointment, Appointment.id == AppointmentParty.appointment_id)
-        .join(Slot, Slot.id == Appointment.slot_id)
-        .where(
-            AppointmentParty.id_number_index == person.index,
-            Appointment.status == AppointmentStatus.NO_SHOW,
-            Slot.day >= since,
+    count, last = session.execute(
+        _person_appointments(person, AppointmentStatus.NO_SHOW, func.max(Slot.day)).where(
+            Slot.day >= since
         )
     ).one()
-    count, last = no_shows
     if count >= office.no_show_limit:
         until = last + timedelta(days=office.no_show_block_days)
         if today <= until:
@@ -127,3 +122,30 @@ def _check_not_blocked(
                 f"{until.isoformat()} 前不能在线预约,请致电登记处",
                 {f"{person.field}.id_number": ["多次预约未到,暂停在线预约"]},
             )
+    # A cancelled appointment is never changed again: its last update is the cancellation.
+    start = today - timedelta(days=office.cancel_lookback_days)
+    since_moment = datetime.combine(start, time(0), clock.SHANGHAI)
+    count, last = session.execute(
+        _person_appointments(
+            person, AppointmentStatus.CANCELLED, func.max(Appointment.updated_at)
+        ).where(Appointment.updated_at >= since_moment)
+    ).one()
+    if count >= office.cancel_limit:
+        until = clock.shanghai_date(last) + timedelta(days=office.cancel_block_days)
+        if today <= until:
+            raise ActionNotAllowed(
+                f"{person.name}近{office.cancel_lookback_days}天内{count}次取消预约,"
+                f"{until.isoformat()} 前不能在线预约,请致电登记处",
+                {f"{person.field}.id_number": ["多次取消预约,暂停在线预约"]},
+            )
+
+
+def _person_appointments(person: Person, status: AppointmentStatus, latest) -> Select:
+    """(how many, the latest `latest`) of the person's appointments in `status`."""
+    return (
+        select(func.count(), latest)
+        .select_from(AppointmentParty)
+        .join(Appointment, Appointment.id == AppointmentParty.appointment_id)
+        .join(Slot, Slot.id == Appointment.slot_id)
+        .where(AppointmentParty.id_number_index == person.index, Appointment.status == status)
+    )

@@ -48,7 +48,7 @@ def join(
     slot = rules.slot_for_booking(session, booker, slot_id)
     today = clock.shanghai_date(now)
     people = parties.parse_couple(service, party_a, party_b, slot.day, today)
-    rules.check_booker(booker, people[0], on_behalf)
+    rules.check_booker(session, booker, people[0], on_behalf)
     rules.check_window(slot.office, slot.day, now)
     rules.check_not_reserved(session, slot, service)
     rules.check_none_blocked(session, booker, slot.office, people, today)
