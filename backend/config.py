@@ -230,6 +230,7 @@ def check_storage(config: Mapping[str, Any]) -> None:
     if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError(f"STORAGE_URL must look like s3://bucket/prefix, got {url!r}")
 
+
 def check_identity_verifier(config: Mapping[str, Any]) -> None:
     """The console stand-in confirms whatever carries its own proof: never a real
     county's residents, unless a staging drill says so explicitly."""

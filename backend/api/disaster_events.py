@@ -169,14 +169,14 @@ def list_events(args):
     return paginate(db.session, query, [DisasterEvent.id], args, descending=True)
 
 
-@blp.get("/<int:event_id>")
+@blp.get("/<id:event_id>")
 @auth_required()
 @blp.response(200, EventDetailSchema)
 def get_event(event_id: int):
     return _detail(event_id)
 
 
-@blp.post("/<int:event_id>/response-level")
+@blp.post("/<id:event_id>/response-level")
 @auth_required(Role.COUNTY_STAFF)
 @blp.arguments(ResponseLevelSchema)
 @blp.response(200, EventDetailSchema)
@@ -193,7 +193,7 @@ def set_response_level(body, event_id: int):
     return _detail(event_id)
 
 
-@blp.post("/<int:event_id>/close")
+@blp.post("/<id:event_id>/close")
 @auth_required(Role.COUNTY_STAFF)
 @blp.response(200, EventDetailSchema)
 def close_event(event_id: int):
@@ -203,7 +203,7 @@ def close_event(event_id: int):
     return _detail(event_id)
 
 
-@blp.post("/<int:event_id>/reports")
+@blp.post("/<id:event_id>/reports")
 @auth_required(Role.DISASTER_OFFICER)
 @idempotent
 @blp.arguments(ReportCreateSchema)
@@ -218,7 +218,7 @@ def submit_report(new, event_id: int):
     return report
 
 
-@blp.get("/<int:event_id>/reports")
+@blp.get("/<id:event_id>/reports")
 @auth_required()
 @blp.arguments(ReportListArgsSchema, location="query")
 @blp.response(200, page_schema(ReportSchema))
@@ -230,7 +230,7 @@ def list_reports(args, event_id: int):
     return paginate(db.session, query, [DisasterReport.id], args, descending=True)
 
 
-@blp.get("/<int:event_id>/summary")
+@blp.get("/<id:event_id>/summary")
 @auth_required()
 @blp.arguments(SummaryArgsSchema, location="query")
 @blp.response(200, SummarySchema)
@@ -244,7 +244,7 @@ def get_summary(args, event_id: int):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@blp.get("/<int:event_id>/export.xlsx")
+@blp.get("/<id:event_id>/export.xlsx")
 @auth_required()
 @blp.response(200, description="灾情统计表(XLSX)")
 def export_event(event_id: int):

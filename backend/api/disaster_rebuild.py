@@ -52,7 +52,7 @@ class HouseSchema(Schema):
     created_at = fields.DateTime()
 
 
-@blp.post("/disaster-events/<int:event_id>/collapsed-houses")
+@blp.post("/disaster-events/<id:event_id>/collapsed-houses")
 @auth_required(*disaster_rebuild.KEEPERS)
 @idempotent
 @blp.arguments(HouseCreateSchema)
@@ -66,7 +66,7 @@ def record_house(new, event_id: int):
     return house
 
 
-@blp.get("/disaster-events/<int:event_id>/collapsed-houses")
+@blp.get("/disaster-events/<id:event_id>/collapsed-houses")
 @auth_required()
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(HouseSchema))
@@ -75,7 +75,7 @@ def list_houses(args, event_id: int):
     return paginate(db.session, query, [CollapsedHouse.id], args)
 
 
-@blp.post("/collapsed-houses/<int:house_id>/progress")
+@blp.post("/collapsed-houses/<id:house_id>/progress")
 @auth_required(*disaster_rebuild.KEEPERS)
 @blp.arguments(ProgressSchema)
 @blp.response(200, HouseSchema)

@@ -140,14 +140,14 @@ def list_tips(args):
     return paginate(db.session, query, [DisasterTip.id], args, descending=True)
 
 
-@blp.get("/disaster-tips/<int:tip_id>")
+@blp.get("/disaster-tips/<id:tip_id>")
 @auth_required()
 @blp.response(200, TipSchema)
 def get_tip(tip_id: int):
     return disaster_tips.get(db.session, current_user(), tip_id)
 
 
-@blp.post("/disaster-tips/<int:tip_id>/verify")
+@blp.post("/disaster-tips/<id:tip_id>/verify")
 @auth_required(Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 @blp.arguments(VerifySchema)
 @blp.response(200, TipSchema)
@@ -165,7 +165,7 @@ def verify_tip(body, tip_id: int):
     return tip
 
 
-@blp.post("/disaster-tips/<int:tip_id>/dismiss")
+@blp.post("/disaster-tips/<id:tip_id>/dismiss")
 @auth_required(Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 @blp.arguments(DismissSchema)
 @blp.response(200, TipSchema)
