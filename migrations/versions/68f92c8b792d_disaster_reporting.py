@@ -1,7 +1,7 @@
 """disaster reporting: events, reports, tips, collapsed houses; photos owned by a report or tip
 
 Revision ID: 68f92c8b792d
-Revises: 5d0c1e7a9b42
+Revises: b3c5e8f1a2d4
 Create Date: 2026-12-04 15:36:38.978105
 
 """
@@ -13,7 +13,7 @@ import backend.models.base
 
 # revision identifiers, used by Alembic.
 revision = '68f92c8b792d'
-down_revision = '5d0c1e7a9b42'
+down_revision = 'b3c5e8f1a2d4'
 branch_labels = None
 depends_on = None
 
