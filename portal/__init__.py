@@ -1,6 +1,6 @@
 """The web portal: pages and a little JavaScript over /api/v1. No business rules here."""
 
-from flask import Flask, Response, redirect
+from flask import Flask, Response, redirect, request
 
 from portal import assets, pages
 from portal.assets import asset_url
@@ -27,9 +27,12 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
+PORTAL_BLUEPRINTS = frozenset({"portal", "staff", "portal_assets"})
 
 
 def secure(response: Response) -> Response:
+    if request.blueprint not in PORTAL_BLUEPRINTS:
+        return response
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
@@ -38,8 +41,7 @@ def secure(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     from portal import staff
 
-    for blueprint in (bp, staff.bp, assets.bp):
-        blueprint.after_request(secure)
+    app.after_request(secure)
     app.register_blueprint(bp)
     staff.init_app(app)
     app.register_blueprint(assets.bp)

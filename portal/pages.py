@@ -85,12 +85,12 @@ def apply(program: str):
     return render_template("apply.html", program=api_type, title=title)
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 def case(case_id: int):
     return render_template("case.html", case_id=case_id, title="办理进度")
 
 
-@bp.get("/appointments/<int:appointment_id>")
+@bp.get("/appointments/<id:appointment_id>")
 def appointment(appointment_id: int):
     return render_template("appointment.html", appointment_id=appointment_id, title="我的预约")
 

@@ -36,7 +36,7 @@ def login():
     return render_template("staff/login.html", title="工作人员登录", nav=())
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 def case(case_id: int):
     return render_template("staff/case.html", title="案件详情", nav=NAV, case_id=case_id)
 

@@ -18,7 +18,7 @@ from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Role
 from backend.models.disaster import DisasterTip, TipStatus
-from backend.services import attachment_pipeline, disaster_photos, disaster_tips
+from backend.services import after_commit, attachment_pipeline, disaster_photos, disaster_tips
 from backend.services.storage import storage
 
 blp = Blueprint("disaster_tips", __name__, url_prefix="/api/v1", description="随手拍与灾情照片")
@@ -98,8 +98,9 @@ def upload_photo(files):
     photo = disaster_photos.stage(
         db.session, current_user(), files["file"].stream, files["file"].filename, storage()
     )
+    # Queued once the row is committed (with the Idempotency-Key's answer, if any).
+    after_commit.call(db.session(), attachment_pipeline.request_processing, photo.id)
     db.session.commit()
-    attachment_pipeline.request_processing(photo.id)
     return photo
 
 
@@ -123,9 +124,9 @@ def send_tip(new):
     tip = disaster_tips.send_with_files(
         db.session, current_user(), new, files, storage(), ip=request.remote_addr
     )
-    db.session.commit()
     for photo in disaster_photos.photos_of(db.session, tip):
-        attachment_pipeline.request_processing(photo.id)
+        after_commit.call(db.session(), attachment_pipeline.request_processing, photo.id)
+    db.session.commit()
     return tip
 
 
