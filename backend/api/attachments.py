@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import send_file
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
@@ -10,11 +12,14 @@ from marshmallow import Schema, fields, validate
 from backend.api.fields import StrictInteger, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.security import auth_required, current_user
+from backend.errors import NotFound
 from backend.extensions import db
 from backend.models import Role
 from backend.models.attachment import KIND_LABELS, AttachmentKind, ReviewStatus, Variant
 from backend.services import after_commit, attachment_pipeline, attachments
 from backend.services.storage import storage
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1", description="申请材料")
 
@@ -123,8 +128,13 @@ def get_attachment_content(args, attachment_id: int):
     download = attachments.download(
         db.session, current_user(), attachment_id, Variant(args["variant"])
     )
+    try:
+        stream = storage().open(download.key)
+    except FileNotFoundError:
+        log.error("attachment %s: stored file %s is missing", attachment_id, download.key)
+        raise NotFound("文件已无法读取,请联系民政部门或重新上传") from None
     response = send_file(
-        storage().open(download.key),
+        stream,
         mimetype=download.content_type,
         as_attachment=True,
         download_name=download.filename,

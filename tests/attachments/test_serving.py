@@ -140,6 +140,15 @@ def test_a_bad_query_is_422_naming_it(client, login, ready, query):
     assert "variant" in response.get_json()["error"]["details"]
 
 
+@on_both_stores
+def test_a_stored_file_gone_missing_is_a_404_not_a_crash(client, login, ready, own_storage):
+    key = next(name for name in own_storage.names() if "review" in name)
+    own_storage.take(key)
+    response = content(client, login("agent0101"), ready["id"], "review")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
 def test_reading_without_signing_in_is_401(client, ready):
     assert client.get(f"/api/v1/attachments/{ready['id']}").status_code == 401
     assert client.get(f"/api/v1/attachments/{ready['id']}/content").status_code == 401

@@ -11,8 +11,10 @@ OUT_OF_RANGE = ("9223372036854775808", "18446744073709551617", "1" + "0" * 30, "
 
 
 def id_rules(app):
+    """The API's routes taking an id (the portal's page shells answer any id and let
+    the page ask the API, which is what decides)."""
     for rule in app.url_map.iter_rules():
-        if any(isinstance(c, IdConverter) for c in rule._converters.values()):
+        if rule.rule.startswith("/api/") and any(isinstance(c, IdConverter) for c in rule._converters.values()):
             yield rule
 
 

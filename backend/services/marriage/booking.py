@@ -157,7 +157,7 @@ def resize(session: Session, slot: Slot, capacity: int, now: datetime) -> Slot:
     added = capacity - slot.capacity
     slots.set_capacity(session, slot, capacity)
     for _ in range(max(added, 0)):
-        slots.take_place(session, slot.id)
+        slots.take_place(session, slot)
         if not waitlist.offer_next(session, slot, now):
             slots.give_back_place(session, slot.id)
             break
