@@ -17,6 +17,7 @@ RESOURCE_MODULES = (
     "backend.api.me",
     "backend.api.calendar",
     "backend.api.standards",
+    "backend.api.entitlements",
     "backend.api.dibao",
     "backend.api.applications",
     "backend.api.changes",

@@ -5,6 +5,7 @@ from backend.models.attachment import Attachment
 from backend.models.audit import AuditLog, AuditResult
 from backend.models.calendar import CalendarOverride
 from backend.models.circumstance_change import ChangeKind, CircumstanceChange
+from backend.models.entitlement import BackPay, Entitlement, EntitlementReason
 from backend.models.household import HouseholdMember, Relation
 from backend.models.idempotency import IdempotencyKey, IdempotencyState
 from backend.models.investigation import Investigation
@@ -30,12 +31,15 @@ __all__ = [
     "Attachment",
     "AuditLog",
     "AuditResult",
+    "BackPay",
     "CalendarOverride",
     "ChangeKind",
     "CircumstanceChange",
     "DibaoStandard",
     "DivorceApplication",
     "ElderlyBand",
+    "Entitlement",
+    "EntitlementReason",
     "HouseholdMember",
     "IdempotencyKey",
     "IdempotencyState",
