@@ -18,6 +18,7 @@ RESOURCE_MODULES = (
     "backend.api.calendar",
     "backend.api.standards",
     "backend.api.entitlements",
+    "backend.api.elderly",
     "backend.api.dibao",
     "backend.api.applications",
     "backend.api.changes",

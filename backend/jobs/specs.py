@@ -34,6 +34,9 @@ JOBS: dict[str, JobSpec] = {
         "backend.jobs.marriage.expire_waitlist_offers", "default", 120
     ),
     "marriage.sweep_reminders": JobSpec("backend.jobs.marriage.sweep_reminders", "default", 300),
+    "elderly.import_roster": JobSpec(
+        "backend.jobs.elderly.import_roster", "default", 3600, id_template="roster-import-{0}"
+    ),
     "daily.tick": JobSpec(
         func="backend.jobs.daily.tick",
         queue="default",

@@ -5,6 +5,7 @@ from backend.models.attachment import Attachment
 from backend.models.audit import AuditLog, AuditResult
 from backend.models.calendar import CalendarOverride
 from backend.models.circumstance_change import ChangeKind, CircumstanceChange
+from backend.models.death import DeathRecord, DeathSource
 from backend.models.entitlement import BackPay, Entitlement, EntitlementReason
 from backend.models.household import HouseholdMember, Relation
 from backend.models.idempotency import IdempotencyKey, IdempotencyState
@@ -15,6 +16,7 @@ from backend.models.otp import OtpCode, OtpStatus
 from backend.models.region import Region, RegionLevel
 from backend.models.registry import RegistryOffice
 from backend.models.relative import RegisteredRelative
+from backend.models.roster import RosterImport, RosterImportError, RosterImportStatus
 from backend.models.sms import SmsMessage
 from backend.models.spot_check import SpotCheck, SpotCheckCase
 from backend.models.standard import AreaType, DibaoStandard, ElderlyBand, StandardUnit
@@ -35,6 +37,8 @@ __all__ = [
     "CalendarOverride",
     "ChangeKind",
     "CircumstanceChange",
+    "DeathRecord",
+    "DeathSource",
     "DibaoStandard",
     "DivorceApplication",
     "ElderlyBand",
@@ -55,6 +59,9 @@ __all__ = [
     "Relation",
     "RevokedToken",
     "Role",
+    "RosterImport",
+    "RosterImportError",
+    "RosterImportStatus",
     "Slot",
     "SmsMessage",
     "SpotCheck",

@@ -117,6 +117,29 @@ EVENTS: dict[str, Event] = {
         "保障对象报告情况变化",
         "低保 {application_number} 的家庭报告了{kind_label},已转入复核,请在 {deadline} 前完成。",
     ),
+    # 高龄津贴 without a case: 免申即享 enrolment, 生存认证.
+    "elderly_enrolled": Event(
+        "已纳入高龄津贴发放",
+        "您已按户籍名册纳入高龄津贴发放(免申即享),"
+        "每月 {monthly_amount} 元,自 {from_month} 起发放。",
+    ),
+    "elderly_roster_village": Event(
+        "本村老人纳入高龄津贴",
+        "{village_name}有 {count} 位老人按户籍名册纳入高龄津贴发放(免申即享),请告知本人或家属。",
+    ),
+    "roster_import_done": Event(
+        "户籍名册导入完成",
+        "名册 {file_name} 已导入:纳入 {enrolled} 人,跳过 {skipped} 人,错误 {errors} 行。",
+    ),
+    "liveness_stopped": Event(
+        "高龄津贴暂停发放",
+        "{month} 未完成生存认证,高龄津贴自 {stop_month} 起暂停发放;完成认证后恢复并补发。",
+    ),
+    "liveness_restored": Event(
+        "高龄津贴恢复发放",
+        "生存认证已完成,高龄津贴自 {from_month} 起恢复发放,"
+        "补发 {back_pay_months} 个月共 {back_pay_amount} 元。",
+    ),
     # 婚姻登记预约
     "ballot_won": Event(
         "摇号中签", "您参加的{office_name} {date} 结婚登记摇号已中签,已为您预约{period_label}。"

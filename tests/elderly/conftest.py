@@ -43,3 +43,49 @@ def person(village):
         )
 
     return make
+
+
+ROSTER_HEADER = ["name", "id_number", "village_code", "hukou_type", "alive"]
+
+
+def roster_csv(*rows: list, header: list | None = None, encoding: str = "utf-8") -> bytes:
+    """A roster file: the header, then one line per row."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header or ROSTER_HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def roster_xlsx(*rows: list, header: list | None = None) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header or ROSTER_HEADER)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def run_roster(county):
+    """run_roster(data, today=...) -> the finished RosterImport, run in this process."""
+    from backend.services import elderly_roster
+    from backend.services.storage import storage
+
+    def run(data: bytes, today: date = date(2026, 6, 10), name: str = "roster.csv"):
+        roster = elderly_roster.create(
+            db.session, county=county, data=data, file_name=name, store=storage(), today=today
+        )
+        db.session.commit()
+        return elderly_roster.run(db.session, roster.id, storage(), db.session.commit)
+
+    return run
