@@ -23,6 +23,7 @@ DAILY_RULES: tuple[str, ...] = (
     "backend.services.publicity:end_publicity",
     "backend.services.rereview:open_due_rereviews",
     "backend.services.rereview:end_gradual_exits",
+    "backend.services.elderly_daily:move_bands",
     "backend.services.otp:purge_expired",
     "backend.services.audit:prune",
     "backend.services.idempotency:purge_expired",
