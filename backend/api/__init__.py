@@ -19,6 +19,7 @@ RESOURCE_MODULES = (
     "backend.api.standards",
     "backend.api.entitlements",
     "backend.api.elderly",
+    "backend.api.deaths",
     "backend.api.dibao",
     "backend.api.applications",
     "backend.api.changes",

@@ -9,9 +9,18 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.errors import ValidationFailed
-from backend.models import DeathRecord, DeathSource, Entitlement, EntitlementReason, Region, User
-from backend.services import entitlements, months
+from backend.errors import Conflict, ValidationFailed
+from backend.models import (
+    DeathRecord,
+    DeathSource,
+    Entitlement,
+    EntitlementReason,
+    Region,
+    RegionLevel,
+    Role,
+    User,
+)
+from backend.services import audit, entitlements, months
 from backend.services.crypto import current_cipher
 from backend.services.identity import clean_name, parse_id_number
 
@@ -31,6 +40,7 @@ def record(
     source: DeathSource,
     recorded_by: User | None = None,
     roster_import_id: int | None = None,
+    ip: str | None = None,
 ) -> tuple[DeathRecord, bool]:
     """(the death record, whether it is new). Recording the same death again changes
     nothing."""
@@ -56,8 +66,16 @@ def record(
         roster_import_id=roster_import_id,
     )
     session.add(death)
-    stop_payments(session, id_index, last_month)
     session.flush()
+    ended = stop_payments(session, id_index, last_month)
+    audit.record(
+        session,
+        recorded_by,
+        "death.record",
+        death,
+        ip=ip,
+        note=f"{source}; 停发 {len(ended)} 项待遇,发放至 {last_month}",
+    )
     return death, True
 
 
@@ -81,3 +99,39 @@ def stop_payments(session: Session, id_index: str, last_month: str) -> list[Enti
             )
         )
     return ended
+
+
+RECORDERS = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
+
+
+def record_by_staff(
+    session: Session,
+    staff: User,
+    *,
+    name: str,
+    id_number: str,
+    region_code: str,
+    died_on: date,
+    today: date,
+    ip: str | None = None,
+) -> DeathRecord:
+    """A death reported to the township or county; 409 when it is already recorded."""
+    village = session.scalar(select(Region).where(Region.code == region_code))
+    if village is None or village.level != RegionLevel.VILLAGE:
+        raise ValidationFailed.field("region_code", "请填写户籍所在村(社区)的区划代码")
+    if staff.region is None or not staff.region.contains(village):
+        raise ValidationFailed.field("region_code", "该村(社区)不在您的辖区内")
+    death, new = record(
+        session,
+        name=name,
+        id_number=id_number,
+        village=village,
+        died_on=died_on,
+        today=today,
+        source=DeathSource.STAFF,
+        recorded_by=staff,
+        ip=ip,
+    )
+    if not new:
+        raise Conflict(f"此人已于 {death.created_at.date().isoformat()} 登记死亡")
+    return death
