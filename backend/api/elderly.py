@@ -1,17 +1,18 @@
-"""/elderly: 高龄津贴 without applying (免申即享 roster imports)."""
+"""/elderly: 高龄津贴 without applying (免申即享 roster imports) and 生存认证."""
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from backend.api.fields import IsoDate, Text
 from backend.api.idempotency import idempotent
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import Role, RosterImport
-from backend.services import clock, elderly_roster, regions
+from backend.services import clock, elderly_roster, liveness, regions
 from backend.services.scope import get_visible
 from backend.services.storage import storage
 
@@ -98,3 +99,66 @@ def download_roster_errors(import_id: int):
             "Cache-Control": "no-store",
         },
     )
+
+
+class LivenessCheckSchema(Schema):
+    id = fields.Integer()
+    month = fields.String()
+    method = fields.String()
+    status = fields.String()
+    reason = fields.String(allow_none=True)
+    visited_on = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+    confirmed_at = fields.DateTime(allow_none=True)
+
+
+class VisitSchema(Schema):
+    id_number = fields.String(required=True)
+    visited_on = IsoDate(required=True)
+    note = Text(load_default="", validate=validate.Length(max=500))
+
+
+class SelfieSchema(Schema):
+    file = Upload(required=True)
+
+
+@blp.post("/liveness-checks/visits")
+@auth_required(*liveness.VISITORS)
+@idempotent
+@blp.arguments(VisitSchema)
+@blp.response(201, LivenessCheckSchema)
+def record_visit(body):
+    """The village agent saw the person this month (上门生存认证)."""
+    check = liveness.record_visit(db.session, current_user(), today=clock.today(), **body)
+    db.session.commit()
+    return check
+
+
+@blp.post("/liveness-checks/selfies")
+@auth_required(Role.CITIZEN)
+@idempotent
+@blp.arguments(SelfieSchema, location="files")
+@blp.response(202, LivenessCheckSchema)
+@blp.doc(
+    requestBody={"required": True, "content": {"multipart/form-data": {"schema": SelfieSchema}}}
+)
+def take_selfie(files):
+    """The person's own selfie (本人自拍认证), checked in the background."""
+    check = liveness.take_selfie(
+        db.session,
+        current_user(),
+        files["file"].stream,
+        storage(),
+        current_app.config["ATTACHMENT_MAX_BYTES"],
+        clock.today(),
+    )
+    db.session.commit()
+    liveness.request_check(check.id)
+    return check
+
+
+@blp.get("/liveness-checks/<int:check_id>")
+@auth_required()
+@blp.response(200, LivenessCheckSchema)
+def get_liveness_check(check_id: int):
+    return liveness.get(db.session, current_user(), check_id)

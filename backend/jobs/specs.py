@@ -37,6 +37,9 @@ JOBS: dict[str, JobSpec] = {
     "elderly.import_roster": JobSpec(
         "backend.jobs.elderly.import_roster", "default", 3600, id_template="roster-import-{0}"
     ),
+    "liveness.check_selfie": JobSpec(
+        "backend.jobs.liveness.check_selfie", "attachments", 120, id_template="selfie-{0}"
+    ),
     "daily.tick": JobSpec(
         func="backend.jobs.daily.tick",
         queue="default",

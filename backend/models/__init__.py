@@ -10,6 +10,7 @@ from backend.models.entitlement import BackPay, Entitlement, EntitlementReason
 from backend.models.household import HouseholdMember, Relation
 from backend.models.idempotency import IdempotencyKey, IdempotencyState
 from backend.models.investigation import Investigation
+from backend.models.liveness import LivenessCheck, LivenessMethod, LivenessStatus
 from backend.models.marriage import Appointment, DivorceApplication, Slot
 from backend.models.notification import Notification, NotificationDelivery
 from backend.models.otp import OtpCode, OtpStatus
@@ -48,6 +49,9 @@ __all__ = [
     "IdempotencyKey",
     "IdempotencyState",
     "Investigation",
+    "LivenessCheck",
+    "LivenessMethod",
+    "LivenessStatus",
     "Notification",
     "NotificationDelivery",
     "OtpCode",

@@ -24,6 +24,7 @@ DAILY_RULES: tuple[str, ...] = (
     "backend.services.rereview:open_due_rereviews",
     "backend.services.rereview:end_gradual_exits",
     "backend.services.elderly_daily:move_bands",
+    "backend.services.liveness:stop_missed",
     "backend.services.otp:purge_expired",
     "backend.services.audit:prune",
     "backend.services.idempotency:purge_expired",
