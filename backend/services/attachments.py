@@ -18,7 +18,7 @@ from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, Conflict, Forbidden, NotFound, ValidationFailed
-from backend.models import Application, ApplicationType, Role, User
+from backend.models import Application, Role, User
 from backend.models.attachment import (
     KIND_LABELS,
     Attachment,
@@ -27,23 +27,12 @@ from backend.models.attachment import (
     ReviewStatus,
     Variant,
 )
-from backend.services import applications, clock, notifications, scope, workflow
+from backend.services import case_access, clock, notifications, roles, scope, workflow
+from backend.services.case_states import FINAL
 from backend.services.storage import Storage
 
-# What each programme needs before it can be decided; an agent also needs the mandate.
-REQUIRED_MATERIALS: dict[str, tuple[AttachmentKind, ...]] = {
-    ApplicationType.DIBAO: (
-        AttachmentKind.ID_CARD,
-        AttachmentKind.HUKOU,
-        AttachmentKind.INCOME_PROOF,
-        AttachmentKind.AUTHORIZATION,
-    ),
-    ApplicationType.ELDERLY_ALLOWANCE: (AttachmentKind.ID_CARD, AttachmentKind.HUKOU),
-}
-ON_BEHALF_MATERIALS = (AttachmentKind.MANDATE,)
-
-UPLOADERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
-REVIEWERS = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
+UPLOADERS = roles.CASE_OPENERS
+REVIEWERS = roles.CASE_REVIEWERS
 STAFF_VIEWERS = REVIEWERS | {Role.ADMIN}  # may also open originals
 
 PDF = "application/pdf"
@@ -82,7 +71,7 @@ def _visible(query: Select, user: User) -> Select:
             or_(Application.submitted_by_id == user.id, Attachment.uploaded_by_id == user.id)
         )
     if user.role == Role.CITIZEN or user.role in STAFF_VIEWERS:
-        return scope.visible(query, applications.APPLICATION_SCOPE, user)
+        return scope.visible(query, case_access.APPLICATION_SCOPE, user)
     return query.where(false())
 
 
@@ -122,7 +111,7 @@ def upload(
     The caller commits, then calls `attachment_pipeline.request_processing`: the job
     must find the row.
     """
-    application = applications.get(session, user, application_id)
+    application = case_access.get(session, user, application_id)
     _check_may_upload(session, user, application)
     replaced = _replaced(session, application, incoming) if incoming.replaces_id else None
     key = uuid.uuid4().hex
@@ -156,7 +145,7 @@ def _check_may_upload(session: Session, user: User, application: Application) ->
         raise Forbidden("该角色不能上传申请材料")
     if user.role == Role.AGENT and application.submitted_by_id != user.id:
         raise Forbidden("只有提交该申请的代办员可以为其上传材料")
-    if application.status in workflow.FINAL_STATUSES:
+    if application.status in FINAL:
         raise ActionNotAllowed("该申请已办结,不能再上传材料")
     limit = current_app.config["ATTACHMENT_MAX_PER_APPLICATION"]
     count = session.scalar(select(func.count()).where(Attachment.application_id == application.id))
@@ -241,19 +230,34 @@ class MissingMaterial:
 
 
 def required_kinds(application: Application) -> tuple[AttachmentKind, ...]:
-    required = REQUIRED_MATERIALS.get(application.type, ())
-    return required + ON_BEHALF_MATERIALS if application.on_behalf else required
+    """What the case's programme needs before a decision (the mandate too, on behalf)."""
+    programme = workflow.programme_of(application.type)
+    return programme.required_materials(application.on_behalf)
 
 
-def missing_materials(session: Session, application: Application) -> list[MissingMaterial]:
-    """Every required kind without an accepted current file, and where it stands."""
-    current = list(
+def _current_files(session: Session, application: Application) -> list[Attachment]:
+    return list(
         session.scalars(
             select(Attachment).where(
                 Attachment.application_id == application.id, Attachment.superseded_at.is_(None)
             )
         )
     )
+
+
+def mandate_ready(session: Session, application: Application) -> bool:
+    """A current mandate (委托书) has passed the system's check and is not sent back."""
+    return any(
+        a.kind == AttachmentKind.MANDATE
+        and a.status == AttachmentStatus.READY
+        and a.review_status != ReviewStatus.NEEDS_REUPLOAD
+        for a in _current_files(session, application)
+    )
+
+
+def missing_materials(session: Session, application: Application) -> list[MissingMaterial]:
+    """Every required kind without an accepted current file, and where it stands."""
+    current = _current_files(session, application)
     missing = []
     for kind in required_kinds(application):
         files = [a for a in current if a.kind == kind]

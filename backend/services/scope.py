@@ -48,6 +48,8 @@ def condition(scope: Scope, user: User) -> ColumnElement[bool]:
         mine = [scope.owner_id == user.id] if scope.owner_id is not None else []
         if scope.owner_id_index is not None and user.real_name_verified:
             mine.append(scope.owner_id_index == user.id_number_index)
+        if scope.submitted_by_id is not None:  # a relative who applied for the person
+            mine.append(scope.submitted_by_id == user.id)
         return or_(*mine) if mine else false()
     if user.role == Role.AGENT:
         submitted = [scope.submitted_by_id == user.id] if scope.submitted_by_id is not None else []

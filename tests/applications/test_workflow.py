@@ -3,13 +3,11 @@
 import pytest
 
 from backend.services.notifications import EVENTS
-from backend.services.workflow import (
-    ACTIONS,
-    SYSTEM,
-    SYSTEM_ROLE,
-    TRANSITIONS,
-    transition_named,
-)
+from backend.services.programmes import transition_named
+from backend.services.programmes.dibao import PROGRAMME, TRANSITIONS
+from backend.services.roles import SYSTEM, SYSTEM_ROLE
+
+ACTIONS = PROGRAMME.actions
 
 
 def test_submit_then_accept(open_case, act):
@@ -104,10 +102,15 @@ def test_every_transition_leaves_its_sources_or_stays_put_by_design():
 
 def test_steps_the_system_alone_takes_are_never_offered_to_anyone():
     system_only = [t.action for t in TRANSITIONS if t.roles == SYSTEM]
-    assert system_only == ["end_publicity", "end_gradual_exit"]
+    assert system_only == ["end_publicity", "end_gradual_exit", "record_death"]
     assert not set(system_only) & set(ACTIONS)
     taken_by_the_system = [t.action for t in TRANSITIONS if SYSTEM_ROLE in t.roles]
-    assert taken_by_the_system == ["end_publicity", "start_rereview", "end_gradual_exit"]
+    assert taken_by_the_system == [
+        "end_publicity",
+        "start_rereview",
+        "end_gradual_exit",
+        "record_death",
+    ]
 
 
 def test_every_transition_has_a_notification_for_the_applicant_side():

@@ -1,6 +1,7 @@
 """Uploading through the API and running the pipeline job on what was uploaded."""
 
 import io
+from functools import partial
 
 import pytest
 
@@ -12,6 +13,12 @@ from backend.jobs.context import use_app
 def own_storage(app, tmp_path):
     """Each test its own upload folder (workers started by the test get it too)."""
     app.config["STORAGE_DIR"] = str(tmp_path / "uploads")
+
+
+@pytest.fixture
+def open_case(open_case):
+    """A draft case with no material filed yet: these tests count the files themselves."""
+    return partial(open_case, mandate=False)
 
 
 @pytest.fixture
