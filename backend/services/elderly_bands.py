@@ -79,8 +79,12 @@ def _contains(band: ElderlyBand, age: int) -> bool:
 
 def band_in(rows: list[ElderlyBand], birth: date, month: str) -> ElderlyBand | None:
     """The band (with its amount) a person born on `birth` is paid at in `month`."""
-    age = age_in_month(birth, month)
-    for band in in_force(rows, months.first_day(month)):
+    return band_of_age(in_force(rows, months.first_day(month)), age_in_month(birth, month))
+
+
+def band_of_age(current: list[ElderlyBand], age: int) -> ElderlyBand | None:
+    """Of the bands in force (`in_force`), the one for `age`."""
+    for band in current:
         if _contains(band, age):
             return band
     return None

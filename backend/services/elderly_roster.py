@@ -209,7 +209,7 @@ class Context:
     roster: RosterImport
     county: Region
     villages: dict[str, int]  # code -> region id, villages of the county only
-    bands: list[ElderlyBand]
+    bands: list[ElderlyBand]  # in force in `month`
     month: str
     today: date
     cipher: FieldCipher
@@ -378,7 +378,8 @@ def _sort(session: Session, context: Context, rows: list[Row], outcome: Outcome)
                 {"import_id": context.roster.id, "row": row.number, "reason": "此人已登记死亡"}
             )
             continue
-        band = elderly_bands.band_in(context.bands, row.birth, context.month)
+        age = elderly_bands.age_in_month(row.birth, context.month)
+        band = elderly_bands.band_of_age(context.bands, age)
         if row.id_index in running or band is None:
             outcome.skipped += 1
             continue
@@ -406,7 +407,7 @@ def _write(session: Session, context: Context, outcome: Outcome) -> None:
     if outcome.enrolled:
         try:
             with session.begin_nested():
-                session.execute(insert(Entitlement), outcome.enrolled)
+                session.execute(insert(Entitlement.__table__), outcome.enrolled)
         except IntegrityError:
             # Someone was enrolled meanwhile (an application approved): row by row.
             outcome.enrolled = _insert_one_by_one(session, outcome)
@@ -428,7 +429,7 @@ def _write(session: Session, context: Context, outcome: Outcome) -> None:
                 {"import_id": context.roster.id, "row": row.number, "reason": error.message}
             )
     if outcome.errors:
-        session.execute(insert(RosterImportError), outcome.errors)
+        session.execute(insert(RosterImportError.__table__), outcome.errors)
     _tell_people(session, outcome.enrolled)
 
 
@@ -437,7 +438,7 @@ def _insert_one_by_one(session: Session, outcome: Outcome) -> list[dict]:
     for values in outcome.enrolled:
         try:
             with session.begin_nested():
-                session.execute(insert(Entitlement), [values])
+                session.execute(insert(Entitlement.__table__), [values])
             done.append(values)
         except IntegrityError:
             outcome.skipped += 1

@@ -24,6 +24,7 @@ FIGURE_MODULES = (
     "bench.figures.booking_rush",
     "bench.figures.attachments",
     "bench.figures.signed_in_floor",
+    "bench.figures.roster_import",
 )
 
 
