@@ -10,9 +10,9 @@ from datetime import timedelta
 from flask import current_app
 
 from backend.errors import ActionNotAllowed
-from backend.models import ApplicationType, AreaType
+from backend.models import ApplicationType, AreaType, EntitlementReason
 from backend.models.attachment import AttachmentKind
-from backend.services import dibao, households, publicity, regions, rereview
+from backend.services import dibao, entitlements, households, publicity, regions, rereview
 from backend.services.case_states import PAID, Status
 from backend.services.case_steps import (
     county_decides_for_relatives,
@@ -91,6 +91,14 @@ def approve(step: Step) -> None:
     application.monthly_amount = decision.monthly_amount
     application.start_month = application.amount_from = decision.start_month
     application.decision_reason = None
+    entitlements.start(
+        step.session,
+        program=ApplicationType.DIBAO,
+        monthly_amount=application.monthly_amount,
+        from_month=application.start_month,
+        reason=EntitlementReason.APPROVAL,
+        application=application,
+    )
 
 
 # ---- 动态管理: the rules are in `rereview`; these apply them to the case ------------
@@ -104,7 +112,15 @@ def schedule_rereview(step: Step) -> None:
 
 
 def adjust_amount(step: Step) -> None:
-    rereview.adjust(step.session, step.application, step.data["members"], step.today)
+    application = step.application
+    rereview.adjust(step.session, application, step.data["members"], step.today)
+    entitlements.change(
+        step.session,
+        monthly_amount=application.monthly_amount,
+        from_month=application.amount_from,
+        reason=EntitlementReason.ADJUSTMENT,
+        application=application,
+    )
 
 
 def start_gradual_exit(step: Step) -> None:
@@ -112,6 +128,12 @@ def start_gradual_exit(step: Step) -> None:
     application.exit_month = rereview.exit_month(step.today, step.data["months"])
     application.rereview_due_on = None
     application.decision_reason = step.comment
+    entitlements.end(
+        step.session,
+        last_month=application.exit_month,
+        reason=EntitlementReason.GRADUAL_EXIT,
+        application=application,
+    )
 
 
 def terminate(step: Step) -> None:
@@ -119,6 +141,12 @@ def terminate(step: Step) -> None:
     application.exit_month = rereview.last_month_paid(application, step.today)
     application.rereview_due_on = None
     application.decision_reason = step.comment
+    entitlements.end(
+        step.session,
+        last_month=application.exit_month,
+        reason=EntitlementReason.TERMINATION,
+        application=application,
+    )
 
 
 def end_gradual_exit(step: Step) -> None:
