@@ -25,7 +25,6 @@ from backend.models import (
     Role,
     User,
 )
-from backend.models.application import NUMBER_PREFIX
 from backend.models.attachment import Attachment, ReviewStatus
 from backend.services import (
     attachments,
@@ -105,7 +104,7 @@ def create(
         rule(opening)
     session.add(application)
     session.flush()
-    application.number = f"{NUMBER_PREFIX[program]}{clock.today().year}{application.id:08d}"
+    application.number = f"{programme.number_prefix}{clock.today().year}{application.id:08d}"
     workflow.put_on_timeline(session, application, actor, "create", None, "", ip)
     return application
 

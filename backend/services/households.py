@@ -16,7 +16,8 @@ from sqlalchemy import ARRAY, BigInteger, func, literal, select
 from sqlalchemy.orm import Session
 
 from backend.errors import ValidationFailed
-from backend.models import Application, ApplicationType, AreaType, HouseholdMember, Relation
+from backend.models import Application, AreaType, HouseholdMember, Relation
+from backend.services import workflow
 from backend.services.case_states import FINAL
 from backend.services.crypto import current_cipher
 from backend.services.dibao import MAX_MEMBERS
@@ -120,7 +121,7 @@ def _check_not_in_another_household(
         .join(Application)
         .where(
             HouseholdMember.id_number_index.in_(indexes),
-            Application.type == ApplicationType.DIBAO,
+            Application.type.in_([p.name for p in workflow.programmes() if p.per_household]),
             Application.status.not_in(FINAL),
             Application.id != (application_id or 0),
         )

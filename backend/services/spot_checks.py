@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import NotFound, ValidationFailed
-from backend.models import Application, ApplicationType, Region, RegionLevel, User
+from backend.models import Application, Region, RegionLevel, User
 from backend.models.spot_check import SpotCheck, SpotCheckCase
 from backend.services import audit, clock, regions, workflow
 from backend.services.case_states import PAID
@@ -52,7 +52,7 @@ def draw(
     paid = list(
         session.scalars(
             select(Application.id).where(
-                Application.type == ApplicationType.DIBAO,
+                Application.type.in_([p.name for p in workflow.programmes() if p.spot_checked]),
                 Application.status.in_(PAID),
                 Application.region_id.in_(
                     select(Region.id).where(regions.subtree_condition(township))

@@ -111,6 +111,7 @@ class NewCase:
 class Programme:
     name: str  # an `ApplicationType`
     label: str
+    number_prefix: str  # of its case numbers: DB202600000001
     vocabulary: Vocabulary
     transitions: tuple[Transition, ...]
     materials: tuple[AttachmentKind, ...]  # what must be accepted before a decision
@@ -125,6 +126,8 @@ class Programme:
     daily_rules: tuple[Callable[[Session, date], dict[str, Any]], ...] = ()
     # The actions the county may take on a whole page at once.
     batch_actions: frozenset[str] = field(default_factory=frozenset)
+    # 抽查: the county re-visits a sample of the paid cases.
+    spot_checked: bool = False
 
     def required_materials(self, on_behalf: bool) -> tuple[AttachmentKind, ...]:
         return self.materials + self.on_behalf_materials if on_behalf else self.materials

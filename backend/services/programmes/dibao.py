@@ -275,6 +275,7 @@ TRANSITIONS = (
 PROGRAMME = Programme(
     name=ApplicationType.DIBAO,
     label="最低生活保障",
+    number_prefix="DB",
     vocabulary=Vocabulary(benefit="低保", payment="保障金"),
     transitions=TRANSITIONS,
     materials=(
@@ -298,4 +299,5 @@ PROGRAMME = Programme(
         rereview.end_gradual_exits,
     ),
     batch_actions=frozenset({"county_approve"}),
+    spot_checked=True,
 )

@@ -173,6 +173,7 @@ TRANSITIONS = (
 PROGRAMME = Programme(
     name=PROGRAM,
     label="高龄津贴",
+    number_prefix="GL",
     vocabulary=Vocabulary(benefit="高龄津贴", payment="津贴"),
     transitions=TRANSITIONS,
     materials=(AttachmentKind.ID_CARD, AttachmentKind.HUKOU),
