@@ -8,17 +8,17 @@ from datetime import date
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.appointments import BOOKERS, ID, AppointmentSchema, PartyInSchema
+from backend.api.appointments import ID, AppointmentSchema, PartyInSchema
 from backend.api.fields import StrictInteger, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
 from backend.errors import ValidationFailed
 from backend.extensions import db
-from backend.models import RegistryOffice, Role
+from backend.models import RegistryOffice
 from backend.models.marriage import Ballot, BallotEntry, Service, Slot
 from backend.models.registry import OfficeDayKind
-from backend.services import clock
+from backend.services import clock, roles
 from backend.services.marriage import ballots, offices, parties, schedule, slots
 
 blp = Blueprint(
@@ -28,7 +28,6 @@ blp = Blueprint(
     description="婚姻登记处与预约时段",
 )
 
-MANAGERS = (Role.REGISTRAR, Role.COUNTY_STAFF, Role.ADMIN)
 DAYS = validate.Range(0, 366)
 CAPACITY = validate.Range(0, slots.MAX_CAPACITY)
 
@@ -187,7 +186,7 @@ def get_office(office_id: int):
 
 
 @blp.patch(f"/<{ID}:office_id>")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(OfficeSettingsSchema)
 @blp.response(200, OfficeSchema)
 def update_office(changes, office_id: int):
@@ -198,7 +197,7 @@ def update_office(changes, office_id: int):
 
 
 @blp.post(f"/<{ID}:office_id>/days")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(OfficeDayInSchema)
 @blp.response(200, OfficeDaySchema)
 def set_office_day(data, office_id: int):
@@ -212,7 +211,7 @@ def set_office_day(data, office_id: int):
 
 
 @blp.delete(f"/<{ID}:office_id>/days/<string:day>")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.response(204)
 def clear_office_day(office_id: int, day: str):
     office = offices.get_managed_office(db.session, current_user(), office_id)
@@ -232,7 +231,7 @@ def list_slots(args, office_id: int):
 
 
 @blp.post(f"/<{ID}:office_id>/slots/generate")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(GenerateSchema)
 @blp.response(201, GeneratedSchema)
 def generate_slots(data, office_id: int):
@@ -246,7 +245,7 @@ def generate_slots(data, office_id: int):
 
 
 @blp.get(f"/<{ID}:office_id>/schedule")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(DayArgsSchema, location="query")
 @blp.response(200, DaySheetSchema)
 def day_sheet(args, office_id: int):
@@ -266,7 +265,7 @@ def list_ballots(args, office_id: int):
 
 
 @blp.post(f"/<{ID}:office_id>/ballots")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(BallotInSchema)
 @blp.response(201, BallotSchema)
 def create_ballot(data, office_id: int):
@@ -278,7 +277,7 @@ def create_ballot(data, office_id: int):
 
 
 @blp.post(f"/<{ID}:office_id>/ballots/<{ID}:ballot_id>/entries")
-@auth_required(*BOOKERS)
+@auth_required(*roles.BOOKERS)
 @idempotent
 @blp.arguments(BallotEntryInSchema)
 @blp.response(201, BallotEntrySchema)
@@ -301,7 +300,7 @@ def list_ballot_entries(args, office_id: int, ballot_id: int):
 
 
 @blp.post(f"/<{ID}:office_id>/ballots/<{ID}:ballot_id>/draw")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.response(200, BallotSchema)
 def draw_ballot(office_id: int, ballot_id: int):
     ballot = ballots.get_managed_ballot(db.session, current_user(), office_id, ballot_id)

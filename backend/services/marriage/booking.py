@@ -26,7 +26,7 @@ from backend.models.marriage import (
     Service,
     Slot,
 )
-from backend.services import clock
+from backend.services import clock, roles
 from backend.services.marriage import (
     appointments,
     cooling_off,
@@ -71,7 +71,7 @@ def book(
 def visible_condition(user: User) -> ColumnElement[bool]:
     """Residents and agents see what they booked and what they are a party to;
     staff who run offices see their offices' appointments."""
-    if user.role in offices.MANAGING_ROLES:
+    if user.role in roles.REGISTRY_MANAGERS:
         office_ids = select(RegistryOffice.id).where(offices.managed_condition(user))
         slot_ids = select(Slot.id).where(Slot.office_id.in_(office_ids))
         return Appointment.slot_id.in_(slot_ids)
@@ -115,7 +115,7 @@ def get_visible(session: Session, user: User, appointment_id: int) -> Appointmen
 
 def get_own(session: Session, user: User, appointment_id: int) -> Appointment:
     """For what carries the check-in code: the booker and the parties, not the counter."""
-    if user.role in offices.MANAGING_ROLES:
+    if user.role in roles.REGISTRY_MANAGERS:
         raise NotFound("找不到该预约")
     return get_visible(session, user, appointment_id)
 
@@ -123,7 +123,7 @@ def get_own(session: Session, user: User, appointment_id: int) -> Appointment:
 def get_managed(session: Session, user: User, appointment_id: int) -> Appointment:
     """For counter actions: only staff running the appointment's office."""
     appointment = get_visible(session, user, appointment_id)
-    if user.role not in offices.MANAGING_ROLES:
+    if user.role not in roles.REGISTRY_MANAGERS:
         raise Forbidden("只有婚姻登记员可以办理")
     return appointment
 
@@ -140,7 +140,7 @@ def cancel(session: Session, user: User, appointment: Appointment, now: datetime
 
 def _check_may_cancel(user: User, appointment: Appointment, now: datetime) -> None:
     """The booker (or the office) cancels, until the office's cut-off before the day."""
-    if appointment.booked_by_id != user.id and user.role not in offices.MANAGING_ROLES:
+    if appointment.booked_by_id != user.id and user.role not in roles.REGISTRY_MANAGERS:
         raise Forbidden("只有预约人或登记处可以取消或改期")
     office = appointment.slot.office
     last_day = appointment.slot.day - timedelta(days=office.cancel_days_before)

@@ -13,10 +13,10 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.models import Region, RegistryOffice, Role, User
 from backend.models.marriage import Slot
 from backend.models.registry import OfficeDay, OfficeDayKind
+from backend.services import roles
 from backend.services.workdays import WorkCalendar
 
 # Staff who run offices: registrars at the counter, county staff above them.
-MANAGING_ROLES = frozenset({Role.REGISTRAR, Role.COUNTY_STAFF, Role.ADMIN})
 
 SETTINGS = (
     "am_capacity",
@@ -47,7 +47,7 @@ def managed_condition(user: User) -> ColumnElement[bool]:
     """Offices `user` runs: those in the user's region subtree."""
     if user.role == Role.ADMIN:
         return true()
-    if user.role not in MANAGING_ROLES or user.region is None:
+    if user.role not in roles.REGISTRY_MANAGERS or user.region is None:
         return RegistryOffice.id.is_(None)
     subtree = select(Region.id).where(Region.path.startswith(user.region.path, autoescape=True))
     return RegistryOffice.region_id.in_(subtree)
