@@ -20,9 +20,11 @@ from backend.models import (
     Role,
     User,
 )
-from backend.services import audit, entitlements, months
+from backend.services import applications, audit, entitlements, months
 from backend.services.crypto import current_cipher
 from backend.services.identity import clean_name, parse_id_number
+
+CASE_NOTE = "已登记死亡"
 
 
 def find(session: Session, id_index: str) -> DeathRecord | None:
@@ -68,13 +70,14 @@ def record(
     session.add(death)
     session.flush()
     ended = stop_payments(session, id_index, last_month)
+    cases = applications.end_open_cases(session, id_index, today, CASE_NOTE)
     audit.record(
         session,
         recorded_by,
         "death.record",
         death,
         ip=ip,
-        note=f"{source}; 停发 {len(ended)} 项待遇,发放至 {last_month}",
+        note=f"{source}; 停发 {len(ended)} 项待遇,发放至 {last_month}; 终止 {cases} 件申请",
     )
     return death, True
 

@@ -103,9 +103,32 @@ def start(
         band_min_age = _band_min_age(session, person, from_month)
     if running(session, program, person.id_index) is not None:
         raise Conflict("此人已在享受该项待遇")
+    return _open(
+        session,
+        program=program,
+        person=person,
+        monthly_amount=monthly_amount,
+        from_month=from_month,
+        reason=reason,
+        application_id=application.id if application is not None else None,
+        band_min_age=band_min_age,
+    )
+
+
+def _open(
+    session: Session,
+    *,
+    program: str,
+    person: Person,
+    monthly_amount: Decimal,
+    from_month: str,
+    reason: EntitlementReason,
+    application_id: int | None,
+    band_min_age: int | None,
+) -> Entitlement:
     entitlement = Entitlement(
         program=program,
-        application_id=application.id if application is not None else None,
+        application_id=application_id,
         region_id=person.region_id,
         person_name=person.name,
         person_id_cipher=person.id_cipher,
@@ -119,6 +142,17 @@ def start(
     session.add(entitlement)
     session.flush()
     return entitlement
+
+
+def person_of_period(period: Entitlement) -> Person:
+    """The person an earlier period paid, to pay them again."""
+    return Person(
+        name=period.person_name,
+        id_cipher=period.person_id_cipher,
+        id_index=period.person_id_index,
+        region_id=period.region_id,
+        birth_month=period.birth_month,
+    )
 
 
 def _close(current: Entitlement, last_month: str, reason: EntitlementReason) -> None:
@@ -155,22 +189,16 @@ def change(
         raise Conflict("此人当前没有正在发放的待遇")
     _close(current, months.add(from_month, -1), reason)
     session.flush()
-    following = Entitlement(
+    return _open(
+        session,
         program=program,
-        application_id=current.application_id,
-        region_id=current.region_id,
-        person_name=current.person_name,
-        person_id_cipher=current.person_id_cipher,
-        person_id_index=current.person_id_index,
-        birth_month=current.birth_month,
-        band_min_age=band_min_age if band_min_age is not None else current.band_min_age,
+        person=person_of_period(current),
         monthly_amount=monthly_amount,
         from_month=from_month,
-        start_reason=reason,
+        reason=reason,
+        application_id=current.application_id,
+        band_min_age=band_min_age if band_min_age is not None else current.band_min_age,
     )
-    session.add(following)
-    session.flush()
-    return following
 
 
 def end(

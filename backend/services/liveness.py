@@ -191,17 +191,10 @@ def restart(session: Session, stopped: Entitlement, month: str) -> Entitlement |
     band = elderly_bands.band_in(bands, birth, month)
     if band is None:
         return None
-    person = entitlements.Person(
-        name=stopped.person_name,
-        id_cipher=stopped.person_id_cipher,
-        id_index=stopped.person_id_index,
-        region_id=stopped.region_id,
-        birth_month=stopped.birth_month,
-    )
     restarted = entitlements.start(
         session,
         program=PROGRAM,
-        person=person,
+        person=entitlements.person_of_period(stopped),
         monthly_amount=band.monthly_amount,
         from_month=month,
         reason=EntitlementReason.LIVENESS_RESTORED,

@@ -89,3 +89,20 @@ def run_roster(county):
         return elderly_roster.run(db.session, roster.id, storage(), db.session.commit)
 
     return run
+
+
+def enrol(someone: Person, amount: str = "100.00", from_month: str = "2026-03"):
+    """Pay `someone` 高龄津贴 from `from_month`, as the roster does."""
+    from decimal import Decimal
+
+    from backend.models import EntitlementReason
+    from backend.services import entitlements
+
+    return entitlements.start(
+        db.session,
+        program="elderly_allowance",
+        person=someone,
+        monthly_amount=Decimal(amount),
+        from_month=from_month,
+        reason=EntitlementReason.ROSTER,
+    )

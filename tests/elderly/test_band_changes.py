@@ -7,19 +7,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.models import Entitlement, EntitlementReason
-from backend.services import elderly_bands, elderly_daily, entitlements
-
-
-def enrol(someone, amount: str, from_month: str):
-    entitlements.start(
-        db.session,
-        program="elderly_allowance",
-        person=someone,
-        monthly_amount=Decimal(amount),
-        from_month=from_month,
-        reason=EntitlementReason.ROSTER,
-    )
+from backend.models import Entitlement
+from backend.services import elderly_bands, elderly_daily
+from tests.elderly.conftest import enrol
 
 
 def periods():
@@ -89,5 +79,6 @@ def test_the_daily_tick_runs_the_band_rule(person):
     from backend.services import daily
 
     enrol(person(date(1926, 8, 31)), "100.00", "2026-03")
+    db.session.commit()
     result = daily.run_daily(db.session, date(2026, 8, 1))
     assert result["backend.services.elderly_daily:move_bands"] == {"moved": 1}

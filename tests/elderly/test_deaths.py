@@ -88,3 +88,21 @@ def test_a_bad_death_report_is_refused_naming_the_field(client, login, paid, cha
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["error"]["details"]
     assert db.session.scalar(select(Entitlement.to_month).limit(1)) is None
+
+
+def test_a_recorded_death_ends_the_open_case_of_the_person(client, login, open_case):
+    case = open_case()
+    body = death(name="王秀英", id_number="11010519491231002X")
+    assert client.post(URL, json=body, headers=login("town01")).status_code == 201
+    ended = client.get(f"/api/v1/applications/{case['id']}", headers=login("town01")).get_json()
+    assert ended["status"] == "terminated"
+    assert ended["timeline"][-1]["action"] == "record_death"
+
+
+def test_a_roster_row_marked_dead_ends_the_open_case_too(run_roster, open_case):
+    from backend.models import Application
+    from tests.elderly.conftest import roster_csv
+
+    case = open_case()
+    run_roster(roster_csv(["王秀英", "11010519491231002X", "990101001000", "城镇", "否"]))
+    assert db.session.get(Application, case["id"]).status == "terminated"

@@ -10,19 +10,9 @@ from backend.errors import Conflict, ValidationFailed
 from backend.extensions import db
 from backend.models import EntitlementReason
 from backend.services import entitlements
+from tests.elderly.conftest import enrol
 
 ELDERLY = "elderly_allowance"
-
-
-def enrol(someone, amount="100.00", from_month="2026-03"):
-    return entitlements.start(
-        db.session,
-        program=ELDERLY,
-        person=someone,
-        monthly_amount=Decimal(amount),
-        from_month=from_month,
-        reason=EntitlementReason.ROSTER,
-    )
 
 
 def test_a_person_enrolled_without_a_case_is_paid_at_their_band_from_the_month(person):

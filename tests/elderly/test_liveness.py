@@ -9,21 +9,10 @@ from sqlalchemy import select
 
 from backend.config import ConfigError, from_environment
 from backend.extensions import db
-from backend.models import BackPay, Entitlement, EntitlementReason
-from backend.services import entitlements, liveness
+from backend.models import BackPay, Entitlement
+from backend.services import liveness
 from backend.services.users import find_by_username
-from tests.elderly.conftest import born
-
-
-def enrol(someone, from_month="2026-03", amount="100.00"):
-    entitlements.start(
-        db.session,
-        program="elderly_allowance",
-        person=someone,
-        monthly_amount=Decimal(amount),
-        from_month=from_month,
-        reason=EntitlementReason.ROSTER,
-    )
+from tests.elderly.conftest import born, enrol
 
 
 def visit(birth, visited_on, serial=1):
@@ -113,6 +102,7 @@ def test_the_daily_tick_runs_the_liveness_rule(person):
     from backend.services import daily
 
     enrol(person(date(1930, 1, 1)))
+    db.session.commit()
     result = daily.run_daily(db.session, date(2026, 12, 1))
     assert result["backend.services.liveness:stop_missed"] == {"stopped": 1}
 
