@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from backend.api.fields import StrictInteger, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
-from backend.api.security import auth_required, current_user
+from backend.api.security import acting, auth_required, current_user
 from backend.extensions import db
 from backend.models.marriage import Appointment, AppointmentStatus, Period, Service
 from backend.services import clock, roles
@@ -173,7 +173,7 @@ def check_in(data, appointment_id: int):
 def complete(appointment_id: int):
     """Done at the counter; a divorce registers the application and its cooling-off."""
     appointment = booking.get_managed(db.session, current_user(), appointment_id)
-    booking.complete(db.session, appointment, clock.now())
+    booking.complete(db.session, appointment, clock.now(), acting())
     db.session.commit()
     return appointment
 

@@ -12,7 +12,7 @@ from backend.api.appointments import ID, AppointmentSchema, PartyInSchema
 from backend.api.fields import StrictInteger, Text, one_of
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
-from backend.api.security import auth_required, current_user
+from backend.api.security import acting, auth_required, current_user
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.models import RegistryOffice
@@ -191,7 +191,7 @@ def get_office(office_id: int):
 @blp.response(200, OfficeSchema)
 def update_office(changes, office_id: int):
     office = offices.get_managed_office(db.session, current_user(), office_id)
-    offices.update_settings(db.session, office, changes)
+    offices.update_settings(db.session, office, changes, acting())
     db.session.commit()
     return office
 
@@ -204,7 +204,7 @@ def set_office_day(data, office_id: int):
     """Open on a day off (5月20日, 七夕, 2月14日) or close on a working day."""
     office = offices.get_managed_office(db.session, current_user(), office_id)
     row = offices.set_day(
-        db.session, office, data["date"], OfficeDayKind(data["kind"]), data["note"]
+        db.session, office, data["date"], OfficeDayKind(data["kind"]), acting(), data["note"]
     )
     db.session.commit()
     return row
@@ -215,7 +215,7 @@ def set_office_day(data, office_id: int):
 @blp.response(204)
 def clear_office_day(office_id: int, day: str):
     office = offices.get_managed_office(db.session, current_user(), office_id)
-    offices.clear_day(db.session, office, _path_date(day))
+    offices.clear_day(db.session, office, _path_date(day), acting())
     db.session.commit()
 
 
@@ -304,6 +304,6 @@ def list_ballot_entries(args, office_id: int, ballot_id: int):
 @blp.response(200, BallotSchema)
 def draw_ballot(office_id: int, ballot_id: int):
     ballot = ballots.get_managed_ballot(db.session, current_user(), office_id, ballot_id)
-    ballots.draw(db.session, ballot, clock.now())
+    ballots.draw(db.session, ballot, clock.now(), acting())
     db.session.commit()
     return ballot

@@ -11,7 +11,7 @@ from backend.api.fields import StrictInteger
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.registry_offices import SlotSchema
-from backend.api.security import auth_required, current_user
+from backend.api.security import acting, auth_required, current_user
 from backend.extensions import db
 from backend.models.marriage import WaitlistEntry
 from backend.services import clock, roles
@@ -51,7 +51,7 @@ class WaitlistEntrySchema(Schema):
 @blp.alt_response(409, description="below the places already booked")
 def change_capacity(data, slot_id: int):
     slot = slots.get_managed_slot(db.session, current_user(), slot_id)
-    slots.set_capacity(db.session, slot, data["capacity"])
+    slots.set_capacity(db.session, slot, data["capacity"], acting())
     db.session.commit()
     return slot
 

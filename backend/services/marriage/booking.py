@@ -26,7 +26,7 @@ from backend.models.marriage import (
     Service,
     Slot,
 )
-from backend.services import clock, roles
+from backend.services import audit, clock, roles
 from backend.services.marriage import (
     appointments,
     cooling_off,
@@ -204,7 +204,11 @@ def check_in(session: Session, appointment: Appointment, code: str, now: datetim
     return appointment
 
 
-def complete(session: Session, appointment: Appointment, now: datetime) -> Appointment:
+def complete(
+    session: Session, appointment: Appointment, now: datetime, by: audit.Acting
+) -> Appointment:
+    """登记办结: a change of the parties' legal state, so it is audited."""
+    before = appointment.status
     appointments.transition(session, appointment, "complete", now)
     if appointment.service == Service.DIVORCE:
         application = cooling_off.register(session, appointment, clock.shanghai_date(now))
@@ -212,6 +216,15 @@ def complete(session: Session, appointment: Appointment, now: datetime) -> Appoi
     elif appointment.service == Service.DIVORCE_CERTIFICATE:
         cooling_off.certify(session, appointment.divorce_application_id)
     session.flush()
+    audit.record_act(
+        session,
+        by,
+        "marriage.complete",
+        appointment,
+        before=before,
+        after=appointment.status,
+        note=appointment.service,
+    )
     return appointment
 
 
