@@ -127,7 +127,7 @@ def client(app):
 
 @pytest.fixture
 def demo(app):
-    """The demo county of API.md, committed."""
+    """The demo county of the README, committed."""
     from backend.services.demo import seed_demo
 
     seed_demo(db.session, "test")

@@ -10,7 +10,7 @@
 Under `@auth_required` the keys are the caller's own; on a public view (no gate
 above it, e.g. complaints) they share the "anonymous" scope, which never looks at
 the IP: people behind one village router must not collide, and a retry from a
-new network must still match. Without the header a request runs normally (API.md).
+new network must still match. Without the header a request runs normally.
 
 The view's work is committed by the view; the answer is stored right after. Only
 2xx answers are kept: after a failure the key is released, so the corrected or

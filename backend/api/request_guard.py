@@ -1,6 +1,6 @@
 """Checks every API request body before any view or schema sees it.
 
-Known traps of the stack (RELIABILITY.md): deeply nested JSON makes Python's json
+Known traps of the stack (docs/reliability.md): deeply nested JSON makes Python's json
 raise RecursionError (a 500 in Flask), NaN/Infinity parse, duplicate keys are
 silently last-wins, and NUL or lone surrogates crash database writes later.
 """

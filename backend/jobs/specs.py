@@ -11,7 +11,7 @@ class JobSpec:
     func: str  # dotted path, so that declaring a job imports nothing
     queue: str
     timeout: int  # seconds
-    retry_intervals: tuple[int, ...] = (10, 60, 300)  # RELIABILITY.md row 1
+    retry_intervals: tuple[int, ...] = (10, 60, 300)  # docs/reliability.md, "Background jobs"
     # "attachment-{0}": one live job per subject (enqueued with unique=True).
     id_template: str | None = None
     failure_ttl: int = 30 * 86400  # keep failures a month, not RQ's default year
