@@ -243,3 +243,16 @@ def death_row() -> Transition:
     return transition(
         "record_death", OPEN | PAID, Status.TERMINATED, SYSTEM, effects=(end_on_death,)
     )
+
+
+def extension_row(before_decision: set[Status]) -> Transition:
+    """The county extends the decision deadline once, with a recorded reason."""
+    return transition(
+        "extend_deadline",
+        before_decision,
+        None,
+        COUNTY,
+        needs_comment=True,
+        requires=(not_yet_extended,),
+        effects=(extend_deadline,),
+    )

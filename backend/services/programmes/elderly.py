@@ -15,10 +15,9 @@ from backend.services import clock, elderly_bands, entitlements, months, regions
 from backend.services.case_states import FINAL, Status
 from backend.services.case_steps import (
     death_row,
-    extend_deadline,
+    extension_row,
     filing_rows,
     materials_complete,
-    not_yet_extended,
     refusal_rows,
     set_decision_deadline,
     stop_clock,
@@ -140,15 +139,7 @@ TRANSITIONS = (
         effects=(propose_band_amount,),
     ),
     *refusal_rows(found_ineligible_in=Status.ACCEPTED),
-    transition(
-        "extend_deadline",
-        {Status.ACCEPTED, Status.PENDING_CONFIRMATION, Status.REJECTION_PROPOSED},
-        None,
-        COUNTY,
-        needs_comment=True,
-        requires=(not_yet_extended,),
-        effects=(extend_deadline,),
-    ),
+    extension_row({Status.ACCEPTED, Status.PENDING_CONFIRMATION, Status.REJECTION_PROPOSED}),
     transition(
         "county_approve",
         {Status.PENDING_CONFIRMATION},
