@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, create-user, tick, worker, calendar-override."""
+"""flask commands: seed-demo, create-user, tick, worker, calendar-override, import-roster."""
 
 from __future__ import annotations
 
@@ -102,6 +102,41 @@ def calendar_override_command(day, working, note):
     click.echo(f"{day}: {'working day' if working else 'day off'}")
 
 
+@click.command("import-roster")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--region-code", help="the county (default: the deployment's only county)")
+@click.option("--now", is_flag=True, help="run here and now instead of through the RQ queue")
+def import_roster_command(file, region_code, now):
+    """免申即享: import a hukou roster (CSV or XLSX) and enrol every eligible person."""
+    from pathlib import Path
+
+    from backend.services import clock, elderly_roster, regions
+    from backend.services.storage import storage
+
+    path = Path(file)
+    try:
+        roster = elderly_roster.create(
+            db.session,
+            county=regions.county_for(db.session, region_code),
+            data=path.read_bytes(),
+            file_name=path.name,
+            store=storage(),
+            today=clock.today(),
+        )
+    except DomainError as error:
+        raise click.ClickException(f"{error.message} {error.details or ''}".strip()) from None
+    db.session.commit()
+    if not now:
+        elderly_roster.request_run(roster.id)
+        click.echo(f"roster import {roster.id} queued")
+        return
+    roster = elderly_roster.run(db.session, roster.id, storage(), db.session.commit)
+    click.echo(
+        f"roster import {roster.id}: {roster.rows_done} rows, {roster.enrolled} enrolled, "
+        f"{roster.skipped} skipped, {roster.deaths} deaths, {roster.error_count} errors"
+    )
+
+
 def init_app(app: Flask) -> None:
     for command in (
         seed_demo_command,
@@ -109,5 +144,6 @@ def init_app(app: Flask) -> None:
         tick_command,
         worker_command,
         calendar_override_command,
+        import_roster_command,
     ):
         app.cli.add_command(command)

@@ -54,6 +54,20 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _months(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Calendar months as "5,11"."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        numbers = tuple(sorted({int(part) for part in raw.split(",")}))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be months like 5,11, got {raw!r}") from exc
+    if not all(1 <= number <= 12 for number in numbers):
+        raise ConfigError(f"{name} must be months from 1 to 12, got {raw!r}")
+    return numbers
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
     value = env.get(name) or default
     if value not in choices:
@@ -182,6 +196,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "DISASTER_ESCALATION_THRESHOLD": _int(env, "DISASTER_ESCALATION_THRESHOLD", 10),
         # Photos a township report needs while an emergency response is in force.
         "DISASTER_MIN_PHOTOS_UNDER_RESPONSE": _int(env, "DISASTER_MIN_PHOTOS_UNDER_RESPONSE", 3),
+        # 高龄津贴 生存认证: the months in which every recipient confirms being alive.
+        "LIVENESS_CHECK_MONTHS": _months(env, "LIVENESS_CHECK_MONTHS", (5, 11)),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # How many reverse proxies stand in front of gunicorn (0: none, trust no header).
         "PROXY_HOPS": _int(env, "PROXY_HOPS", 0),

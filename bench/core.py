@@ -40,14 +40,15 @@ class Mode:
     images: int  # photos per image measurement
     jobs: int  # empty RQ jobs per drain
     samples: int  # one-at-a-time latencies per round (upload to ready)
+    roster_rows: int  # rows of the hukou roster imported per round
 
     @property
     def quick(self) -> bool:
         return self.name == "quick"
 
 
-FULL = Mode("full", 1_000_000, 3, 10, True, 2000, 100, 12, 1000, 3)
-QUICK = Mode("quick", 10_000, 1, 1, False, 200, 10, 2, 100, 1)
+FULL = Mode("full", 1_000_000, 3, 10, True, 2000, 100, 12, 1000, 3, 100_000)
+QUICK = Mode("quick", 10_000, 1, 1, False, 200, 10, 2, 100, 1, 1000)
 
 
 @dataclass

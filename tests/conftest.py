@@ -19,8 +19,9 @@ from sqlalchemy.engine import make_url
 from backend import create_app
 from backend.config import database_uri
 from backend.extensions import db
+from backend.models.attachment import ReviewStatus
 from tests.backends import BACKENDS
-from tests.factories import household
+from tests.factories import file_material, household
 
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -163,7 +164,7 @@ def client(app):
 
 @pytest.fixture
 def demo(app):
-    """The demo county of API.md, committed."""
+    """The demo county of the README, committed."""
     from backend.services.demo import seed_demo
 
     seed_demo(db.session, "test")
@@ -224,7 +225,9 @@ VILLAGES = {"agent0101": "990101001000", "agent0201": "990102001000"}
 
 @pytest.fixture
 def open_case(client, login):
-    def open_case(agent="agent0101", id_number="11010519491231002X", program="dibao"):
+    def open_case(agent="agent0101", id_number="11010519491231002X", program="dibao", mandate=True):
+        """A draft case `agent` opened for the resident; `mandate`: with the resident's
+        signed 委托书 uploaded and checked (not yet reviewed), as an agent submits it."""
         body = {
             "type": program,
             "region_code": VILLAGES[agent],
@@ -235,6 +238,11 @@ def open_case(client, login):
             body["household"] = household(id_number)
         response = client.post("/api/v1/applications", json=body, headers=login(agent))
         assert response.status_code == 201, response.get_json()
+        if mandate:
+            file_material(
+                response.get_json()["id"], "mandate", ReviewStatus.UNREVIEWED, uploader=agent
+            )
+            db.session.commit()
         return response.get_json()
 
     return open_case

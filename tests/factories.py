@@ -40,19 +40,29 @@ def member_id_number(serial: int) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+def nonagenarian_id_number(serial: int = 1) -> str:
+    """A valid identity number of someone born in 1930 (serial 1–999): in the demo
+    county's 90–99 高龄津贴 band until 2030."""
+    from stdnum.cn import ric
+
+    body = f"11010519300101{serial:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
 def file_material(
     case_id: int,
     kind: str,
     review_status: str = ReviewStatus.ACCEPTED,
     superseded: bool = False,
+    uploader: str = "agent0101",
 ) -> None:
-    """A processed material of the case, uploaded by the village's agent and reviewed as
+    """A processed material of the case, uploaded by `uploader` and reviewed as
     `review_status` (the pipeline and the review are tested in tests/attachments)."""
     db.session.add(
         Attachment(
             application_id=case_id,
             kind=kind,
-            uploaded_by_id=find_by_username(db.session, "agent0101").id,
+            uploaded_by_id=find_by_username(db.session, uploader).id,
             original_name=f"{kind}.jpg",
             storage_key=uuid4().hex,
             size=1024,

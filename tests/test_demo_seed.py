@@ -1,4 +1,4 @@
-"""flask seed-demo: the demo county of API.md, idempotent, refused in production."""
+"""flask seed-demo: the demo county of the README, idempotent, refused in production."""
 
 from datetime import timedelta
 

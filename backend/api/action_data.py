@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, post_load, validate
 
 from backend.api.fields import Money, StrictInteger
 from backend.api.household_schemas import INCOME, IncomeSourceSchema
-from backend.services import rereview, workflow
+from backend.services import households, programmes
 from backend.services.dibao import MAX_MEMBERS
 
 
@@ -25,7 +25,7 @@ class MemberIncomeSchema(Schema):
 
     @post_load
     def build(self, data, **_kwargs):
-        return rereview.IncomeChange(**{**data, "income_sources": tuple(data["income_sources"])})
+        return households.IncomeChange(**{**data, "income_sources": tuple(data["income_sources"])})
 
 
 class AdjustmentDataSchema(Schema):
@@ -51,7 +51,7 @@ def component_name(schema: type[Schema]) -> str:
 def openapi_metadata(schemas: Mapping[str, type[Schema]]) -> dict:
     """What the OpenAPI says of `data`: which schema each action's data follows."""
     actions: dict[str, list[str]] = {}
-    for transition in workflow.TRANSITIONS:
+    for transition in (t for p in programmes.PROGRAMMES for t in p.transitions):
         named = actions.setdefault(transition.data, [])
         if transition.action not in named:
             named.append(transition.action)

@@ -19,7 +19,18 @@ from backend.api.security import auth_required, current_user
 from backend.database import commit_keeping_loaded
 from backend.extensions import db
 from backend.models import Application, ApplicationType, Role
-from backend.services import applications, attachments, clock, relatives, workdays, workflow
+from backend.services import (
+    applications,
+    attachments,
+    case_access,
+    clock,
+    programmes,
+    relatives,
+    roles,
+    workdays,
+    workflow,
+)
+from backend.services.case_states import APPEALABLE
 from backend.services.crypto import current_cipher, mask_id_number, mask_name, mask_phone
 
 blp = Blueprint(
@@ -115,7 +126,7 @@ def _days_left(application: Application) -> int | None:
 
 
 def _appeal(application: Application) -> str | None:
-    return workflow.APPEAL_NOTICE if application.status in workflow.APPEALABLE_STATUSES else None
+    return workflow.APPEAL_NOTICE if application.status in APPEALABLE else None
 
 
 # Built once: a schema instance copies its declared fields when made.
@@ -135,7 +146,7 @@ class ApplicationSchema(Schema):
     applicant = fields.Function(_applicant_out.dump)
     on_behalf = fields.Boolean()
     household = fields.Function(
-        lambda a: _household_out.dump(a) if a.type == ApplicationType.DIBAO else None
+        lambda a: _household_out.dump(a) if workflow.programme_of(a.type).per_household else None
     )
     accepted_on = fields.Date(allow_none=True)
     deadline = fields.Date(allow_none=True)
@@ -226,7 +237,7 @@ DATA_SCHEMAS: dict[str, type[Schema]] = {
 
 
 class ActionSchema(Schema):
-    action = fields.String(required=True, validate=validate.OneOf(workflow.ACTIONS))
+    action = fields.String(required=True, validate=validate.OneOf(programmes.all_actions()))
     version = StrictInteger(required=True, validate=VERSION)
     comment = Text(load_default="", validate=validate.Length(max=500))
     data = fields.Dict(
@@ -236,7 +247,7 @@ class ActionSchema(Schema):
     @post_load
     def load_data(self, body, **_kwargs):
         """Check `data` against the schema the action's transition names."""
-        name = workflow.transition_named(body["action"]).data
+        name = programmes.transition_named(body["action"]).data
         if name is None:
             if body["data"]:
                 raise ValidationError({"data": ["该操作无需提交 data"]})
@@ -291,17 +302,17 @@ def list_applications(args):
 @auth_required()
 @blp.response(200, ApplicationSchema)
 def get_application(application_id: int):
-    return applications.get(db.session, current_user(), application_id)
+    return case_access.get(db.session, current_user(), application_id)
 
 
 @blp.patch("/<id:application_id>")
-@auth_required(*workflow.APPLICANT_SIDE)
+@auth_required(*roles.APPLICANT_SIDE)
 @blp.arguments(ApplicationEditSchema)
 @blp.response(200, ApplicationSchema)
 def edit_application(body, application_id: int):
     """Correct a draft or returned case; `version` as read, 409 when stale."""
     user = current_user()
-    application = applications.get(db.session, user, application_id)
+    application = case_access.get(db.session, user, application_id)
     applications.edit(
         db.session, user, application, body["version"], body["details"], ip=request.remote_addr
     )
@@ -314,11 +325,11 @@ def edit_application(body, application_id: int):
 @blp.arguments(ActionSchema)
 @blp.response(200, ApplicationSchema)
 def act_on_application(body, application_id: int):
-    if workflow.transition_named(body["action"]).fresh:
+    if programmes.transition_named(body["action"]).fresh:
         # Decisions want the password typed again: 401 "请重新输入密码确认此操作".
         verify_jwt_in_request(fresh=True)
     user = current_user()
-    application = applications.get(db.session, user, application_id)
+    application = case_access.get(db.session, user, application_id)
     workflow.perform(
         db.session,
         application,
@@ -340,7 +351,7 @@ class BatchItemSchema(Schema):
 
 class BatchActionSchema(Schema):
     action = fields.String(
-        required=True, validate=validate.OneOf(sorted(applications.BATCH_ACTIONS))
+        required=True, validate=validate.OneOf(sorted(programmes.batch_actions()))
     )
     items = fields.List(
         fields.Nested(BatchItemSchema),
@@ -380,7 +391,7 @@ def act_on_a_page(body):
 
 
 @blp.get("/<id:application_id>/applicant")
-@auth_required(*applications.PERSONAL_DATA_READERS)
+@auth_required(*roles.CASE_REVIEWERS)
 @blp.response(200, ApplicantFullSchema)
 def reveal_applicant(application_id: int):
     """The applicant's full identity and phone numbers (every read is audited)."""

@@ -14,7 +14,7 @@ from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import ChangeKind, CircumstanceChange
 from backend.models.circumstance_change import CHANGE_KIND_LABELS
-from backend.services import rereview
+from backend.services import rereview, roles
 
 blp = Blueprint(
     "changes", __name__, url_prefix="/api/v1/applications", description="低保家庭情况变化报告"
@@ -38,7 +38,7 @@ class ChangeSchema(Schema):
 
 
 @blp.post("/<id:application_id>/changes")
-@auth_required(*rereview.REPORTERS)
+@auth_required(*roles.APPLICANT_SIDE)
 @idempotent
 @blp.arguments(ChangeInSchema)
 @blp.response(201, ChangeSchema)

@@ -10,7 +10,7 @@
 Under `@auth_required` the keys are the caller's own; on a public view (no gate
 above it, e.g. complaints) they share the "anonymous" scope, which never looks at
 the IP: people behind one village router must not collide, and a retry from a
-new network must still match. Without the header a request runs normally (API.md).
+new network must still match. Without the header a request runs normally.
 
 The claim, the view's work and the stored answer are one transaction: the view's
 own `commit()` is held back (`backend.sessions.commit_held`) until the answer is

@@ -1,4 +1,5 @@
-"""/public/notices: the village's 低保 publicity (公示) and granted list, for anyone.
+"""/public/notices: a programme's publicity (公示) and granted list in a village, for
+anyone.
 
 Only what the rules allow the public to see: masked name, village, monthly amount
 and the publicity dates; no identity numbers, no ids of people.
@@ -9,10 +10,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from backend.api.fields import REGION_CODE, Money
+from backend.api.fields import REGION_CODE, Money, one_of
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.extensions import db
-from backend.models import Application
+from backend.models import Application, ApplicationType
 from backend.services import publicity
 from backend.services.crypto import mask_name
 
@@ -20,6 +21,8 @@ blp = Blueprint("notices", __name__, url_prefix="/api/v1/public/notices", descri
 
 
 class NoticeArgsSchema(PageArgsSchema):
+    # 低保 when not named: the lists published before there was a second programme.
+    program = fields.String(load_default=ApplicationType.DIBAO, validate=one_of(ApplicationType))
     region_code = fields.String(required=True, validate=REGION_CODE)
 
 
@@ -36,5 +39,5 @@ class NoticeSchema(Schema):
 @blp.arguments(NoticeArgsSchema, location="query")
 @blp.response(200, page_schema(NoticeSchema))
 def list_notices(args):
-    query = publicity.notices(db.session, args["region_code"])
+    query = publicity.notices(db.session, args["program"], args["region_code"])
     return paginate(db.session, query, [Application.id], args, descending=True)

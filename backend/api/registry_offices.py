@@ -6,16 +6,16 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.appointments import BOOKERS, AppointmentSchema, PartyInSchema
+from backend.api.appointments import AppointmentSchema, PartyInSchema
 from backend.api.fields import StrictInteger, Text, one_of, parse_plan_day, plan_day
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
-from backend.api.security import auth_required, current_user
+from backend.api.security import acting, auth_required, current_user
 from backend.extensions import db
-from backend.models import RegistryOffice, Role
+from backend.models import RegistryOffice
 from backend.models.marriage import Ballot, BallotEntry, Service, Slot
 from backend.models.registry import OfficeDayKind
-from backend.services import clock
+from backend.services import clock, roles
 from backend.services.marriage import ballots, offices, parties, schedule, slots
 
 blp = Blueprint(
@@ -25,7 +25,6 @@ blp = Blueprint(
     description="婚姻登记处与预约时段",
 )
 
-MANAGERS = (Role.REGISTRAR, Role.COUNTY_STAFF, Role.ADMIN)
 DAYS = validate.Range(0, 366)
 CAPACITY = validate.Range(0, slots.MAX_CAPACITY)
 
@@ -183,36 +182,36 @@ def get_office(office_id: int):
 
 
 @blp.patch("/<id:office_id>")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(OfficeSettingsSchema)
 @blp.response(200, OfficeSchema)
 def update_office(changes, office_id: int):
     office = offices.get_managed_office(db.session, current_user(), office_id)
-    offices.update_settings(db.session, office, changes)
+    offices.update_settings(db.session, office, changes, acting())
     db.session.commit()
     return office
 
 
 @blp.post("/<id:office_id>/days")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(OfficeDayInSchema)
 @blp.response(200, OfficeDaySchema)
 def set_office_day(data, office_id: int):
     """Open on a day off (5月20日, 七夕, 2月14日) or close on a working day."""
     office = offices.get_managed_office(db.session, current_user(), office_id)
     row = offices.set_day(
-        db.session, office, data["date"], OfficeDayKind(data["kind"]), data["note"]
+        db.session, office, data["date"], OfficeDayKind(data["kind"]), acting(), data["note"]
     )
     db.session.commit()
     return row
 
 
 @blp.delete("/<id:office_id>/days/<string:day>")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.response(204)
 def clear_office_day(office_id: int, day: str):
     office = offices.get_managed_office(db.session, current_user(), office_id)
-    offices.clear_day(db.session, office, parse_plan_day(day))
+    offices.clear_day(db.session, office, parse_plan_day(day), acting())
     db.session.commit()
 
 
@@ -228,7 +227,7 @@ def list_slots(args, office_id: int):
 
 
 @blp.post("/<id:office_id>/slots/generate")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(GenerateSchema)
 @blp.response(201, GeneratedSchema)
 def generate_slots(data, office_id: int):
@@ -242,7 +241,7 @@ def generate_slots(data, office_id: int):
 
 
 @blp.get("/<id:office_id>/schedule")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(DayArgsSchema, location="query")
 @blp.response(200, DaySheetSchema)
 def day_sheet(args, office_id: int):
@@ -262,7 +261,7 @@ def list_ballots(args, office_id: int):
 
 
 @blp.post("/<id:office_id>/ballots")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(BallotInSchema)
 @blp.response(201, BallotSchema)
 def create_ballot(data, office_id: int):
@@ -274,7 +273,7 @@ def create_ballot(data, office_id: int):
 
 
 @blp.post("/<id:office_id>/ballots/<id:ballot_id>/entries")
-@auth_required(*BOOKERS)
+@auth_required(*roles.BOOKERS)
 @idempotent
 @blp.arguments(BallotEntryInSchema)
 @blp.response(201, BallotEntrySchema)
@@ -297,10 +296,10 @@ def list_ballot_entries(args, office_id: int, ballot_id: int):
 
 
 @blp.post("/<id:office_id>/ballots/<id:ballot_id>/draw")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.response(200, BallotSchema)
 def draw_ballot(office_id: int, ballot_id: int):
     ballot = ballots.get_managed_ballot(db.session, current_user(), office_id, ballot_id)
-    ballots.draw(db.session, ballot, clock.now())
+    ballots.draw(db.session, ballot, clock.now(), acting())
     db.session.commit()
     return ballot

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_jwt_extended import current_user as jwt_current_user
 from flask_jwt_extended import verify_jwt_in_request
 from redis.exceptions import RedisError
@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 from backend.errors import Forbidden, error_response
 from backend.extensions import db, jwt
 from backend.models import Role, User
-from backend.services import tokens
+from backend.services import audit, tokens
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 def current_user() -> User:
     """The signed-in user; only valid inside an `@auth_required` view."""
     return jwt_current_user
+
+
+def acting() -> audit.Acting:
+    """The signed-in user and the address they act from, as the audit log records them."""
+    return audit.Acting(current_user(), request.remote_addr)
 
 
 def auth_required(*roles: Role, fresh: bool = False, refresh: bool = False) -> Callable:

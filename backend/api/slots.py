@@ -6,15 +6,15 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.appointments import BOOKERS, SERVICES, AppointmentSchema, PartyInSchema
+from backend.api.appointments import SERVICES, AppointmentSchema, PartyInSchema
 from backend.api.fields import StrictInteger
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
-from backend.api.registry_offices import MANAGERS, SlotSchema
-from backend.api.security import auth_required, current_user
+from backend.api.registry_offices import SlotSchema
+from backend.api.security import acting, auth_required, current_user
 from backend.extensions import db
 from backend.models.marriage import WaitlistEntry
-from backend.services import clock
+from backend.services import clock, roles
 from backend.services.marriage import booking, parties, slots, waitlist
 
 blp = Blueprint("slots", __name__, url_prefix="/api/v1/slots", description="预约时段")
@@ -45,19 +45,19 @@ class WaitlistEntrySchema(Schema):
 
 
 @blp.patch("/<id:slot_id>")
-@auth_required(*MANAGERS)
+@auth_required(*roles.REGISTRY_MANAGERS)
 @blp.arguments(CapacitySchema)
 @blp.response(200, SlotSchema)
 @blp.alt_response(409, description="below the places already booked")
 def change_capacity(data, slot_id: int):
     slot = slots.get_managed_slot(db.session, current_user(), slot_id)
-    booking.resize(db.session, slot, data["capacity"], clock.now())
+    booking.resize(db.session, slot, data["capacity"], clock.now(), acting())
     db.session.commit()
     return slot
 
 
 @blp.post("/<id:slot_id>/waitlist")
-@auth_required(*BOOKERS)
+@auth_required(*roles.BOOKERS)
 @idempotent
 @blp.arguments(WaitlistInSchema)
 @blp.response(201, WaitlistEntrySchema)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import REGION_CODE, IsoDate, Money, one_of
+from backend.api.fields import REGION_CODE, IsoDate, Money, StrictInteger, one_of
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
 from backend.models import AreaType, Role, StandardUnit
-from backend.services import clock, regions, standards
+from backend.services import clock, elderly_bands, regions, standards
 
 blp = Blueprint("standards", __name__, url_prefix="/api/v1/standards", description="保障标准")
 
@@ -24,10 +24,13 @@ class StandardSchema(Schema):
 
 
 class BandSchema(Schema):
-    min_age = fields.Integer()
-    max_age = fields.Integer(allow_none=True)
-    monthly_amount = Money()
-    effective_from = fields.Date()
+    min_age = StrictInteger(required=True, validate=validate.Range(1, elderly_bands.OLDEST_AGE))
+    max_age = StrictInteger(
+        load_default=None, allow_none=True, validate=validate.Range(1, elderly_bands.OLDEST_AGE)
+    )
+    monthly_amount = Money(required=True, validate=validate.Range(0, 100_000, min_inclusive=False))
+    effective_from = IsoDate(required=True)
+    in_force = fields.Boolean(dump_only=True)
 
 
 class StandardsSchema(Schema):
@@ -57,14 +60,34 @@ def _dump_standard(standard, in_force_ids: set[int]) -> dict:
 @blp.response(200, StandardsSchema)
 def list_standards(args):
     """Every standard and band of the county, marking those in force today (public)."""
-    county = regions.county_for(db.session, args["region_code"])
+    return _standards_of(regions.county_for(db.session, args["region_code"]))
+
+
+def _standards_of(county) -> dict:
     rows = standards.history(db.session, county)
     in_force = standards.in_force_ids(rows, clock.today())
     return {
         "county_code": county.code,
         "county_name": county.name,
         "dibao": [_dump_standard(row, in_force) for row in rows],
-        "elderly_bands": standards.bands(db.session, county),
+        "elderly_bands": _dump_bands(county),
+    }
+
+
+def _dump_bands(county) -> list[dict]:
+    """Every band row of the county, oldest first, marking those in force today."""
+    rows = standards.bands(db.session, county)
+    current = {band.id for band in elderly_bands.in_force(rows, clock.today())}
+    return [_dump_band(band, current) for band in rows]
+
+
+def _dump_band(band, in_force_ids: set[int]) -> dict:
+    return {
+        "min_age": band.min_age,
+        "max_age": band.max_age,
+        "monthly_amount": band.monthly_amount,
+        "effective_from": band.effective_from,
+        "in_force": band.id in in_force_ids,
     }
 
 
@@ -88,3 +111,17 @@ def add_standard(body):
     db.session.commit()
     rows = standards.history(db.session, county)
     return _dump_standard(standard, standards.in_force_ids(rows, clock.today()))
+
+
+@blp.post("/elderly-bands")
+@auth_required(Role.COUNTY_STAFF)
+@blp.arguments(BandSchema)
+@blp.response(201, BandSchema)
+def add_band(body):
+    """A 高龄津贴 band, or a band's new amount or upper age, from the first day of a
+    month (county staff of that county); the rows before it stay as history."""
+    county = regions.county_of(db.session, current_user().region)
+    band = elderly_bands.add_band(db.session, county, today=clock.today(), **body)
+    db.session.commit()
+    current = {row.id for row in elderly_bands.bands_in_force(db.session, county, clock.today())}
+    return _dump_band(band, current)

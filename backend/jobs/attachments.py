@@ -13,8 +13,8 @@ from backend.services.storage import storage
 
 
 def is_last_try() -> bool:
-    """Whether RQ will not run this job again if it fails now (rows 4–6 of
-    RELIABILITY.md: the failed state is written only then)."""
+    """Whether RQ will not run this job again if it fails now: the failed state is
+    written only then (docs/reliability.md)."""
     job = get_current_job()
     return job is None or not job.retries_left
 

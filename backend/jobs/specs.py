@@ -11,7 +11,7 @@ class JobSpec:
     func: str  # dotted path, so that declaring a job imports nothing
     queue: str
     timeout: int  # seconds
-    retry_intervals: tuple[int, ...] = (10, 60, 300)  # RELIABILITY.md row 1
+    retry_intervals: tuple[int, ...] = (10, 60, 300)  # docs/reliability.md, "Background jobs"
     # "attachment-{0}": one live job per subject (enqueued with unique=True).
     id_template: str | None = None
     failure_ttl: int = 30 * 86400  # keep failures a month, not RQ's default year
@@ -36,6 +36,12 @@ JOBS: dict[str, JobSpec] = {
     "marriage.sweep_reminders": JobSpec("backend.jobs.marriage.sweep_reminders", "default", 300),
     "disaster.notify_overdue": JobSpec(
         "backend.jobs.disaster.notify_overdue", "default", 300, id_template="disaster-overdue"
+    ),
+    "elderly.import_roster": JobSpec(
+        "backend.jobs.elderly.import_roster", "default", 3600, id_template="roster-import-{0}"
+    ),
+    "liveness.check_selfie": JobSpec(
+        "backend.jobs.liveness.check_selfie", "attachments", 120, id_template="selfie-{0}"
     ),
     "daily.tick": JobSpec(
         func="backend.jobs.daily.tick",

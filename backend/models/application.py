@@ -24,9 +24,6 @@ class ApplicationType(StrEnum):
     ELDERLY_ALLOWANCE = "elderly_allowance"  # 高龄津贴
 
 
-NUMBER_PREFIX = {ApplicationType.DIBAO: "DB", ApplicationType.ELDERLY_ALLOWANCE: "GL"}
-
-
 class Application(db.Model):
     __tablename__ = "application"
     __table_args__ = (

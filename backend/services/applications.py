@@ -25,38 +25,25 @@ from backend.models import (
     Role,
     User,
 )
-from backend.models.application import NUMBER_PREFIX
 from backend.models.attachment import Attachment, ReviewStatus
 from backend.services import (
     agent_mandate,
     attachments,
     audit,
+    case_access,
     clock,
     households,
     regions,
     relatives,
+    roles,
     scope,
     workdays,
     workflow,
 )
+from backend.services.case_states import EDITABLE, FINAL, Status
 from backend.services.crypto import current_cipher
 from backend.services.identity import clean_name, parse_id_number
 from backend.services.users import normalise_phone
-
-APPLICATION_SCOPE = scope.Scope(
-    region_id=Application.region_id,
-    owner_id=Application.owner_id,
-    owner_id_index=Application.applicant_id_index,
-    opened_for=Application.on_behalf,
-    submitted_by_id=Application.submitted_by_id,
-    # Household incomes are for those who handle benefits: not the registry office's or
-    # the disaster information officers' to read.
-    roles=frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.ADMIN}),
-)
-# Who may open a case: residents for themselves, agents and township windows for others.
-OPENERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
-# Who may see an applicant's full numbers: the staff who check and decide the case.
-PERSONAL_DATA_READERS = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
 
 
 @dataclass(frozen=True)
@@ -88,18 +75,21 @@ def create(
     household: households.Household | None = None,
     ip: str | None = None,
 ) -> Application:
-    if actor.role not in OPENERS:
+    if actor.role not in roles.CASE_OPENERS:
         raise Forbidden("该角色不能提交申请")
+    programme = workflow.programme_of(program)
     id_number = parse_id_number(applicant.id_number, "applicant.id_number").value
     cipher = current_cipher()
     id_index = cipher.blind_index(id_number)
-    _check_applying_party(actor, id_index, on_behalf)
-    if program == ApplicationType.DIBAO and household is None:
-        raise ValidationFailed.field("household", "低保申请需填写共同生活的家庭成员")
+    _check_applying_party(actor, id_index, on_behalf, programme)
+    if programme.per_household and household is None:
+        raise ValidationFailed.field(
+            "household", f"{programme.vocabulary.benefit}申请需填写共同生活的家庭成员"
+        )
     details = Details(region_code, applicant.name, applicant.phone or None, household)
     application = Application(
         type=program,
-        status="draft",
+        status=Status.DRAFT,
         owner_id=actor.id if actor.role == Role.CITIZEN else _resident_id(session, id_index),
         applicant_id_cipher=cipher.encrypt(id_number),
         applicant_id_index=id_index,
@@ -110,15 +100,16 @@ def create(
         events=[],
         investigations=[],
     )
+    opening = workflow.NewCase(session, actor, application, id_number, clock.today())
+    for rule in programme.opening_rules:
+        rule(opening)
     session.add(application)
     session.flush()
-    application.number = f"{NUMBER_PREFIX[program]}{clock.today().year}{application.id:08d}"
+    application.number = f"{programme.number_prefix}{clock.today().year}{application.id:08d}"
     workflow.put_on_timeline(session, application, actor, "create", None, "", ip)
     return application
 
 
-# 补正: the applicant side corrects its case before submitting it, or once it is returned.
-EDITABLE = frozenset({"draft", "returned"})
 # The parts of a case an edit may change, as its timeline entry names them.
 PART_LABELS = {
     "region_code": "所在村(社区)",
@@ -138,7 +129,7 @@ def edit(
 ) -> Application:
     """Correct the case with the rules it was opened under; the whole household, when
     given, replaces the old one. 409 when stale or no longer the applicant side's."""
-    if actor.role not in workflow.APPLICANT_SIDE:
+    if actor.role not in roles.APPLICANT_SIDE:
         raise Forbidden("只有申请人本人或代办员可以修改申请")
     agent_mandate.check(actor, application)
     workflow.check_version(application, version)
@@ -168,7 +159,7 @@ def allowed_actions(application: Application, user: User) -> list[str]:
     if not agent_mandate.covers(user, application):
         return []
     actions = workflow.allowed_actions(application, user)
-    if user.role in workflow.APPLICANT_SIDE and application.status in EDITABLE:
+    if user.role in roles.APPLICANT_SIDE and application.status in EDITABLE:
         actions.append("edit")
     return actions
 
@@ -206,9 +197,12 @@ def _household_members(
     household: households.Household,
     application_id: int | None,
 ) -> list[HouseholdMember]:
-    """低保 is granted per household (按户施保); the elderly allowance per person."""
-    if program != ApplicationType.DIBAO:
-        raise ValidationFailed.field("household", "高龄津贴按个人申请,无需填写家庭成员")
+    """低保 is granted per household (按户施保); other programmes per person."""
+    programme = workflow.programme_of(program)
+    if not programme.per_household:
+        raise ValidationFailed.field(
+            "household", f"{programme.vocabulary.benefit}按个人申请,无需填写家庭成员"
+        )
     return households.build_members(
         session, applicant_id_number, household.members, application_id=application_id
     )
@@ -223,13 +217,18 @@ def _village_in_reach(session: Session, actor: User, region_code: str) -> Region
     return village
 
 
-def _check_applying_party(actor: User, id_index: str, on_behalf: bool) -> None:
+def _check_applying_party(
+    actor: User, id_index: str, on_behalf: bool, programme: workflow.Programme
+) -> None:
     if actor.role == Role.CITIZEN:
-        if on_behalf:
+        if on_behalf and not programme.family_may_apply:
             raise ValidationFailed.field("on_behalf", "居民只能为本人申请;代办请联系村级代办员")
         if not actor.real_name_verified:
             raise Forbidden("请先完成实名认证")
-        if actor.id_number_index != id_index:
+        if on_behalf:
+            if actor.id_number_index == id_index:
+                raise ValidationFailed.field("on_behalf", "为本人申请时 on_behalf 应为 false")
+        elif actor.id_number_index != id_index:
             raise ValidationFailed.field("applicant.id_number", "申请人身份证号与实名认证不一致")
     elif not on_behalf:
         raise ValidationFailed.field("on_behalf", "为他人申请时 on_behalf 应为 true")
@@ -245,17 +244,13 @@ def _resident_id(session: Session, id_index: str) -> int | None:
     )
 
 
-def get(session: Session, user: User, application_id: int) -> Application:
-    return scope.get_visible(session, Application, application_id, APPLICATION_SCOPE, user)
-
-
 def reveal_applicant(
     session: Session, user: User, application_id: int, ip: str | None = None
 ) -> Applicant:
     """The applicant's unmasked numbers, for staff handling the case; each read is audited."""
-    if user.role not in PERSONAL_DATA_READERS:
+    if user.role not in roles.CASE_REVIEWERS:
         raise Forbidden("只有经办的乡镇、县级工作人员可以查看完整的证件号码")
-    application = get(session, user, application_id)
+    application = case_access.get(session, user, application_id)
     audit.record(
         session,
         user,
@@ -285,7 +280,9 @@ def queue(session: Session, user: User, filters: QueueFilter, today: date | None
     """The scoped query of cases matching `filters` (paged by the caller): one row per
     case with all a reviewer decides from at a glance, in one statement per page."""
     query = scope.visible(
-        _QUEUE_ROW.join(Region, Region.id == Application.region_id), APPLICATION_SCOPE, user
+        _QUEUE_ROW.join(Region, Region.id == Application.region_id),
+        case_access.APPLICATION_SCOPE,
+        user,
     )
     if filters.status:
         query = query.where(Application.status == filters.status)
@@ -404,10 +401,6 @@ class BatchOutcome:
     error: DomainError | None = None
 
 
-# What the county may take on a whole page at once: each case is still checked alone.
-BATCH_ACTIONS = frozenset({"county_approve"})
-
-
 def perform_batch(
     session: Session,
     user: User,
@@ -423,7 +416,7 @@ def perform_batch(
     outcomes = []
     for application_id, version in items:
         try:
-            application = get(session, user, application_id)
+            application = case_access.get(session, user, application_id)
             workflow.perform(session, application, user, action, version, ip=ip)
             session.commit()
         except DomainError as error:
@@ -432,3 +425,17 @@ def perform_batch(
         else:
             outcomes.append(BatchOutcome(application_id, True, status=application.status))
     return outcomes
+
+
+def end_open_cases(session: Session, id_number_index: str, day: date, reason: str) -> int:
+    """A recorded death: every case of the person not yet over ends (`record_death`),
+    each on its timeline; return how many. Payment is ended where the death is recorded."""
+    cases = session.scalars(
+        select(Application)
+        .where(
+            Application.applicant_id_index == id_number_index,
+            Application.status.not_in(FINAL),
+        )
+        .order_by(Application.id)
+    ).all()
+    return workflow.advance_each(session, cases, "record_death", day, reason)

@@ -1,4 +1,4 @@
-"""How an uploaded material is checked (DESIGN.md §4.5).
+"""How an uploaded material is checked (the library traps: docs/reliability.md).
 
 - `process(path)` is the pipeline itself: one file in, a result out. A plain
   function of the file, with no database or app.

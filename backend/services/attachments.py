@@ -18,7 +18,7 @@ from sqlalchemy import Select, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import ActionNotAllowed, Conflict, Forbidden, NotFound, ValidationFailed
-from backend.models import Application, ApplicationType, Role, User
+from backend.models import Application, Role, User
 from backend.models.attachment import (
     KIND_LABELS,
     Attachment,
@@ -29,31 +29,21 @@ from backend.models.attachment import (
 )
 from backend.services import (
     agent_mandate,
-    applications,
     attachment_serving,
+    case_access,
     clock,
     disaster_access,
     notifications,
+    roles,
     scope,
     upload_quota,
     workflow,
 )
+from backend.services.case_states import FINAL
 from backend.services.storage import Storage
 
-# What each programme needs before it can be decided; an agent also needs the mandate.
-REQUIRED_MATERIALS: dict[str, tuple[AttachmentKind, ...]] = {
-    ApplicationType.DIBAO: (
-        AttachmentKind.ID_CARD,
-        AttachmentKind.HUKOU,
-        AttachmentKind.INCOME_PROOF,
-        AttachmentKind.AUTHORIZATION,
-    ),
-    ApplicationType.ELDERLY_ALLOWANCE: (AttachmentKind.ID_CARD, AttachmentKind.HUKOU),
-}
-ON_BEHALF_MATERIALS = (AttachmentKind.MANDATE,)
-
-UPLOADERS = frozenset({Role.CITIZEN, Role.AGENT, Role.TOWNSHIP_STAFF})
-REVIEWERS = frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF})
+UPLOADERS = roles.CASE_OPENERS
+REVIEWERS = roles.CASE_REVIEWERS
 STAFF_VIEWERS = REVIEWERS | {Role.ADMIN}  # may also open originals
 
 PDF = "application/pdf"
@@ -95,7 +85,7 @@ def _case_material_visible(user: User):
     if user.role == Role.AGENT:
         return or_(Application.submitted_by_id == user.id, Attachment.uploaded_by_id == user.id)
     if user.role == Role.CITIZEN or user.role in STAFF_VIEWERS:
-        return scope.condition(applications.APPLICATION_SCOPE, user)
+        return scope.condition(case_access.APPLICATION_SCOPE, user)
     return false()
 
 
@@ -135,7 +125,7 @@ def upload(
     The caller commits, then calls `attachment_pipeline.request_processing`: the job
     must find the row.
     """
-    application = applications.get(session, user, application_id)
+    application = case_access.get(session, user, application_id)
     _check_may_upload(session, user, application)
     replaced = _replaced(session, application, incoming) if incoming.replaces_id else None
     key = uuid.uuid4().hex
@@ -168,7 +158,7 @@ def _check_may_upload(session: Session, user: User, application: Application) ->
     if user.role not in UPLOADERS:
         raise Forbidden("该角色不能上传申请材料")
     agent_mandate.check(user, application)
-    if application.status in workflow.FINAL_STATUSES:
+    if application.status in FINAL:
         raise ActionNotAllowed("该申请已办结,不能再上传材料")
     upload_quota.take(session, application.id)
 
@@ -252,19 +242,34 @@ class MissingMaterial:
 
 
 def required_kinds(application: Application) -> tuple[AttachmentKind, ...]:
-    required = REQUIRED_MATERIALS.get(application.type, ())
-    return required + ON_BEHALF_MATERIALS if application.on_behalf else required
+    """What the case's programme needs before a decision (the mandate too, on behalf)."""
+    programme = workflow.programme_of(application.type)
+    return programme.required_materials(application.on_behalf)
 
 
-def missing_materials(session: Session, application: Application) -> list[MissingMaterial]:
-    """Every required kind without an accepted current file, and where it stands."""
-    current = list(
+def _current_files(session: Session, application: Application) -> list[Attachment]:
+    return list(
         session.scalars(
             select(Attachment).where(
                 Attachment.application_id == application.id, Attachment.superseded_at.is_(None)
             )
         )
     )
+
+
+def mandate_ready(session: Session, application: Application) -> bool:
+    """A current mandate (委托书) has passed the system's check and is not sent back."""
+    return any(
+        a.kind == AttachmentKind.MANDATE
+        and a.status == AttachmentStatus.READY
+        and a.review_status != ReviewStatus.NEEDS_REUPLOAD
+        for a in _current_files(session, application)
+    )
+
+
+def missing_materials(session: Session, application: Application) -> list[MissingMaterial]:
+    """Every required kind without an accepted current file, and where it stands."""
+    current = _current_files(session, application)
     missing = []
     for kind in required_kinds(application):
         files = [a for a in current if a.kind == kind]

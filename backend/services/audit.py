@@ -95,6 +95,22 @@ class Target:
     id: str | None = None
 
 
+@dataclass(frozen=True)
+class Acting:
+    """Who takes an action and from which address, as one value: what the log records
+    of every act (None: the system, e.g. a daily rule)."""
+
+    user: User | None
+    ip: str | None = None
+
+
+def record_act(
+    session: Session, by: Acting, action: str, target: Base | Target | None, **details: Any
+) -> AuditLog:
+    """`record` for an act of `by`."""
+    return record(session, by.user, action, target, ip=by.ip, **details)
+
+
 def record(
     session: Session,
     actor: User | None,

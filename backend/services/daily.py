@@ -20,9 +20,9 @@ DAILY_RULES: tuple[str, ...] = (
     "backend.services.workdays:check_next_year_known",
     "backend.services.marriage.booking:mark_past_no_shows",
     "backend.services.marriage.cooling_off:lapse",
-    "backend.services.publicity:end_publicity",
-    "backend.services.rereview:open_due_rereviews",
-    "backend.services.rereview:end_gradual_exits",
+    "backend.services.programmes:run_daily_rules",  # each programme's own (公示, 复核, …)
+    "backend.services.elderly_daily:move_bands",
+    "backend.services.liveness:stop_missed",
     "backend.services.disaster_alerts:remind_updates",
     "backend.services.otp:purge_expired",
     "backend.services.audit:prune",

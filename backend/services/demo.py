@@ -1,4 +1,4 @@
-"""The demo county of API.md: regions, accounts, standards, bands, a registry office.
+"""The demo county (README: demo accounts): regions, accounts, standards, bands, a registry office.
 
 Idempotent: running it again changes nothing that exists. Refused in production.
 """

@@ -11,21 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ARRAY, BigInteger, func, literal, select
 from sqlalchemy.orm import Session
 
 from backend.errors import ValidationFailed
-from backend.models import Application, ApplicationType, AreaType, HouseholdMember, Relation
+from backend.models import Application, AreaType, HouseholdMember, Relation
 from backend.services import workflow
+from backend.services.case_states import FINAL
 from backend.services.crypto import current_cipher
 from backend.services.dibao import MAX_MEMBERS
 from backend.services.identity import clean_name, parse_id_number
 from backend.services.money import to_yuan
-
-if TYPE_CHECKING:
-    from backend.services.rereview import IncomeChange
 
 FIELD = "household.members"
 
@@ -34,6 +31,15 @@ FIELD = "household.members"
 class IncomeSource:
     source: str
     amount: Decimal
+
+
+@dataclass(frozen=True)
+class IncomeChange:
+    """A member's income as a re-review found it."""
+
+    member_id: int
+    monthly_income: Decimal
+    income_sources: tuple[IncomeSource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,8 +121,8 @@ def _check_not_in_another_household(
         .join(Application)
         .where(
             HouseholdMember.id_number_index.in_(indexes),
-            Application.type == ApplicationType.DIBAO,
-            Application.status.not_in(workflow.FINAL_STATUSES),
+            Application.type.in_([p.name for p in workflow.programmes() if p.per_household]),
+            Application.status.not_in(FINAL),
             Application.id != (application_id or 0),
         )
     ).all()

@@ -1,7 +1,7 @@
 """Photos from phones: decode them safely, make clean upright copies, and judge
 whether staff will be able to read them.
 
-What the stack does on its own is not enough (RELIABILITY.md): `verify()` misses
+What the stack does on its own is not enough (docs/reliability.md): `verify()` misses
 truncated JPEGs, a naive re-save keeps the JPEG comment, and `exif_transpose`
 keeps GPS. So every image is fully decoded, pasted into a fresh image and saved
 with nothing but pixels, and the result is reopened to prove it.

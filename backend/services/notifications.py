@@ -53,7 +53,8 @@ EVENTS: dict[str, Event] = {
         "材料审核结果",
         "申请 {application_number} 的「{kind_label}」{verdict_text}{comment_text}。{outstanding}",
     ),
-    # 低保 and 高龄津贴 cases: one event per step of the workflow (`case_<action>`).
+    # Benefit cases: one event per step of a programme's table (`case_<action>`), in the
+    # programme's words (`workflow.Vocabulary`: {benefit} 低保/高龄津贴, {payment}).
     "case_submit": Event("申请已提交", "申请 {application_number} 已提交,等待乡镇(街道)受理。"),
     "case_resubmit": Event("申请已重新提交", "补正后的申请 {application_number} 已重新提交。"),
     "case_withdraw": Event("申请已撤回", "申请 {application_number} 已撤回。"),
@@ -82,40 +83,80 @@ EVENTS: dict[str, Event] = {
     ),
     "case_county_approve": Event(
         "申请已批准",
-        "申请 {application_number} 已批准,每月保障金 {monthly_amount} 元,自 {start_month} 起发放。",
+        "{benefit}申请 {application_number} 已批准,每月{payment} {monthly_amount} 元,"
+        "自 {start_month} 起发放。",
     ),
     "case_county_reject": Event(
-        "申请未获批准", "申请 {application_number} 未获批准,理由:{comment}。{appeal}"
+        "不予批准", "{benefit}申请 {application_number} 不予批准,理由:{comment}。{appeal}"
+    ),
+    "case_propose_rejection": Event(
+        "审核意见:不符合条件",
+        "乡镇(街道)审核认为{benefit}申请 {application_number} 不符合条件,已报县民政局决定:"
+        "{comment}",
+    ),
+    "case_send_back": Event(
+        "县民政局发回重审",
+        "{benefit}申请 {application_number} 经县民政局审查发回乡镇(街道)重新审核:{comment}",
     ),
     # 动态管理: re-reviews and their outcomes.
     "case_start_rereview": Event(
-        "低保复核", "低保 {application_number} 进入复核,乡镇(街道)将在 {deadline} 前完成。"
+        "{benefit}复核",
+        "{benefit} {application_number} 进入复核,乡镇(街道)将在 {deadline} 前完成。",
     ),
     "case_continue": Event(
         "复核结果:继续保障",
-        "低保 {application_number} 经复核继续保障,每月 {monthly_amount} 元,"
+        "{benefit} {application_number} 经复核继续保障,每月 {monthly_amount} 元,"
         "下次复核日期 {rereview_due_on}。",
     ),
     "case_adjust": Event(
-        "复核结果:调整保障金",
-        "低保 {application_number} 经复核,每月保障金调整为 {monthly_amount} 元,"
+        "复核结果:调整{payment}",
+        "{benefit} {application_number} 经复核,每月{payment}调整为 {monthly_amount} 元,"
         "自 {amount_from} 起发放;下次复核日期 {rereview_due_on}。",
     ),
     "case_gradual_exit": Event(
         "复核结果:渐退",
-        "低保 {application_number} 经复核进入渐退期,每月 {monthly_amount} 元发放至 "
+        "{benefit} {application_number} 经复核进入渐退期,每月 {monthly_amount} 元发放至 "
         "{exit_month},之后停止保障。理由:{comment}。{appeal}",
     ),
     "case_terminate": Event(
-        "低保已终止",
-        "低保 {application_number} 已终止,保障金发放至 {exit_month}。理由:{comment}。{appeal}",
+        "{benefit}已终止",
+        "{benefit} {application_number} 已终止,{payment}发放至 {exit_month}。"
+        "理由:{comment}。{appeal}",
     ),
     "case_end_gradual_exit": Event(
-        "渐退期满", "低保 {application_number} 渐退期已满,保障金发放至 {exit_month},不再发放。"
+        "渐退期满",
+        "{benefit} {application_number} 渐退期已满,{payment}发放至 {exit_month},不再发放。",
+    ),
+    "case_record_death": Event(
+        "申请已终结", "{benefit} {application_number} 因申请人去世终结,慰问家属。"
     ),
     "circumstance_reported": Event(
         "保障对象报告情况变化",
-        "低保 {application_number} 的家庭报告了{kind_label},已转入复核,请在 {deadline} 前完成。",
+        "{benefit} {application_number} 的家庭报告了{kind_label},已转入复核,"
+        "请在 {deadline} 前完成。",
+    ),
+    # 高龄津贴 without a case: 免申即享 enrolment, 生存认证.
+    "elderly_enrolled": Event(
+        "已纳入高龄津贴发放",
+        "您已按户籍名册纳入高龄津贴发放(免申即享),"
+        "每月 {monthly_amount} 元,自 {from_month} 起发放。",
+    ),
+    "elderly_roster_village": Event(
+        "本村老人纳入高龄津贴",
+        "{village_name}有 {count} 位老人按户籍名册纳入高龄津贴发放(免申即享),请告知本人或家属。",
+    ),
+    "roster_import_done": Event(
+        "户籍名册导入完成",
+        "名册 {file_name} 已导入:纳入 {enrolled} 人,跳过 {skipped} 人,错误 {errors} 行。",
+    ),
+    "liveness_stopped": Event(
+        "高龄津贴暂停发放",
+        "{month} 未完成生存认证,高龄津贴自 {stop_month} 起暂停发放;完成认证后恢复并补发。",
+    ),
+    "liveness_restored": Event(
+        "高龄津贴恢复发放",
+        "生存认证已完成,高龄津贴自 {from_month} 起恢复发放,"
+        "补发 {back_pay_months} 个月共 {back_pay_amount} 元。",
     ),
     # 婚姻登记预约
     "ballot_won": Event(

@@ -68,7 +68,7 @@ def issue_code(session: Session, phone: str) -> IssuedCode:
 
 
 def _code_row(session: Session, phone: str, request_id: str | None) -> OtpCode | None:
-    """The code of that request, or without one the phone's live code (API.md's
+    """The code of that request, or without one the phone's live code (a body of just
     `{phone, code}`): a newer request supersedes older codes, so there is one at most."""
     if request_id is not None:
         row = session.scalar(select(OtpCode).where(OtpCode.request_id == request_id))

@@ -1,6 +1,7 @@
 """公示: a case the township approved is posted in its village for `PUBLICITY_DAYS`;
-once the period is over it goes to the county for the decision. The public notice
-shows only what the rules allow: masked name, village, amount and dates.
+once the period is over it goes to the county for the decision. Each programme
+declares what its public notice shows (`Programme.on_notice`); the notice shows only
+what the rules allow: masked name, village, amount and dates.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
+from backend.errors import ValidationFailed
 from backend.models import Application, Region
 from backend.services import regions, workflow
-
-# Shown on the public notice: in publicity now, and the households granted (paid).
-ON_NOTICE = frozenset({"publicizing"}) | workflow.PAID_STATUSES
+from backend.services.case_states import Status
 
 
 def end_publicity(session: Session, day: date) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def end_publicity(session: Session, day: date) -> dict[str, Any]:
     """
     due = session.scalars(
         select(Application)
-        .where(Application.status == "publicizing", Application.publicity_ends_on < day)
+        .where(Application.status == Status.PUBLICIZING, Application.publicity_ends_on < day)
         .order_by(Application.id)
     ).all()
     return {"moved": workflow.advance_each(session, due, "end_publicity", day)}
@@ -34,17 +34,22 @@ def end_publicity(session: Session, day: date) -> dict[str, Any]:
 def notice_status(application: Application) -> str:
     """What the public may know: in publicity, or granted; a re-review under way or a
     gradual exit is the household's own business."""
-    return "publicizing" if application.status == "publicizing" else "approved"
+    return Status.PUBLICIZING if application.status == Status.PUBLICIZING else Status.APPROVED
 
 
-def notices(session: Session, region_code: str) -> Select:
-    """The cases on the public notice in the region's subtree (paged by the caller)."""
+def notices(session: Session, program: str, region_code: str) -> Select:
+    """The cases of `program` on the public notice in the region's subtree (paged by
+    the caller)."""
+    on_notice = workflow.programme_of(program).on_notice
+    if not on_notice:
+        raise ValidationFailed.field("program", "该项目不公示")
     region = regions.get_by_code(session, region_code)
     return (
         select(Application)
         .options(joinedload(Application.region))
         .where(
-            Application.status.in_(ON_NOTICE),
+            Application.type == program,
+            Application.status.in_(on_notice),
             Application.region_id.in_(select(Region.id).where(regions.subtree_condition(region))),
         )
     )

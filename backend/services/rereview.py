@@ -5,16 +5,15 @@ the next month, grants a gradual exit (渐退, at most `GRADUAL_EXIT_MAX_MONTHS`
 months paid) or terminates it. Households report a change of circumstances
 themselves, which opens a re-review at once.
 
-The steps are rows of `workflow.TRANSITIONS`; the rules they apply are here.
+The steps are rows of the 低保 declaration (`programmes/dibao.py`); the rules they
+apply are here.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask import current_app
@@ -34,8 +33,8 @@ from backend.models import (
 )
 from backend.models.circumstance_change import CHANGE_KIND_LABELS
 from backend.services import (
-    applications,
     audit,
+    case_access,
     clock,
     dibao,
     households,
@@ -43,10 +42,12 @@ from backend.services import (
     regions,
     workflow,
 )
+from backend.services.case_states import Status
+from backend.services.households import IncomeChange
+from backend.services.roles import APPLICANT_SIDE
 
 # While the household is paid, it may report a change (a gradual exit is still paid).
-REPORTABLE_STATUSES = frozenset({"approved", "exiting"})
-REPORTERS = frozenset({Role.CITIZEN, Role.AGENT})
+REPORTABLE_STATUSES = frozenset({Status.APPROVED, Status.EXITING})
 
 
 def _setting(name: str) -> int:
@@ -91,15 +92,6 @@ def last_month_paid(application: Application, day: date) -> str:
 
 
 # ---- adjusting the amount (调整) --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IncomeChange:
-    """A member's income as the re-review found it."""
-
-    member_id: int
-    monthly_income: Decimal
-    income_sources: tuple[households.IncomeSource, ...] = ()
 
 
 def adjust(
@@ -147,7 +139,7 @@ def open_due_rereviews(session: Session, day: date) -> dict[str, Any]:
     """
     due = session.scalars(
         select(Application)
-        .where(Application.status == "approved", Application.rereview_due_on <= day)
+        .where(Application.status == Status.APPROVED, Application.rereview_due_on <= day)
         .order_by(Application.id)
     ).all()
     return {"opened": workflow.advance_each(session, due, "start_rereview", day, "复核到期")}
@@ -160,7 +152,7 @@ def end_gradual_exits(session: Session, day: date) -> dict[str, Any]:
     """
     ended = session.scalars(
         select(Application)
-        .where(Application.status == "exiting", Application.exit_month < month_of(day))
+        .where(Application.status == Status.EXITING, Application.exit_month < month_of(day))
         .order_by(Application.id)
     ).all()
     return {"ended": workflow.advance_each(session, ended, "end_gradual_exit", day)}
@@ -183,9 +175,11 @@ def report_change(
     """The resident or the agent who applied reports a change: it is recorded, the case
     goes to re-review at once, and the township's staff are told."""
     today = today or clock.today()
-    application = applications.get(session, reporter, application_id)
+    application = case_access.get(session, reporter, application_id)
     _check_reporter(application, reporter)
-    if application.status not in REPORTABLE_STATUSES:
+    if application.status not in REPORTABLE_STATUSES or not workflow.system_may(
+        application, "start_rereview"
+    ):
         raise ActionNotAllowed("只有正在享受低保的家庭可以报告情况变化")
     _check_happened_on(application, happened_on, today)
     change = CircumstanceChange(
@@ -219,7 +213,7 @@ def _on_timeline(change: CircumstanceChange) -> str:
 
 def _check_reporter(application: Application, reporter: User) -> None:
     """A resident sees only their own cases; an agent reports only for cases they applied."""
-    if reporter.role not in REPORTERS or (
+    if reporter.role not in APPLICANT_SIDE or (
         reporter.role == Role.AGENT and application.submitted_by_id != reporter.id
     ):
         raise Forbidden("只有申请人本人或代办该申请的代办员可以报告情况变化")
@@ -267,5 +261,5 @@ def _tell_township(session: Session, application: Application, change: Circumsta
 
 def changes_of(session: Session, user: User, application_id: int) -> Select:
     """The changes reported for a case the user may see (paged by the caller)."""
-    application = applications.get(session, user, application_id)
+    application = case_access.get(session, user, application_id)
     return select(CircumstanceChange).where(CircumstanceChange.application_id == application.id)

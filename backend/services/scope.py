@@ -58,6 +58,8 @@ def condition(scope: Scope, user: User) -> ColumnElement[bool]:
             mine.append(
                 and_(scope.opened_for.is_(True), scope.owner_id_index == user.id_number_index)
             )
+        if scope.submitted_by_id is not None:  # a relative who applied for the person
+            mine.append(scope.submitted_by_id == user.id)
         return or_(*mine) if mine else false()
     if user.role == Role.AGENT:
         submitted = [scope.submitted_by_id == user.id] if scope.submitted_by_id is not None else []

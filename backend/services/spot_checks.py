@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import NotFound, ValidationFailed
-from backend.models import Application, ApplicationType, Region, RegionLevel, User
+from backend.models import Application, Region, RegionLevel, User
 from backend.models.spot_check import SpotCheck, SpotCheckCase
 from backend.services import audit, clock, regions, workflow
+from backend.services.case_states import PAID
 
 MIN_RATIO = Decimal("0.10")
 
@@ -51,8 +52,8 @@ def draw(
     paid = list(
         session.scalars(
             select(Application.id).where(
-                Application.type == ApplicationType.DIBAO,
-                Application.status.in_(workflow.PAID_STATUSES),
+                Application.type.in_([p.name for p in workflow.programmes() if p.spot_checked]),
+                Application.status.in_(PAID),
                 Application.region_id.in_(
                     select(Region.id).where(regions.subtree_condition(township))
                 ),
@@ -101,11 +102,8 @@ def record_result(
     session.flush()
     application = session.get(Application, application_id)
     audit.record(session, staff, "spot_check.result", application, ip=ip, note=result)
-    if result == SpotResult.DISCREPANCY and application.status in RE_REVIEWABLE:
+    # A re-review already under way takes the finding as it is.
+    if result == SpotResult.DISCREPANCY and workflow.system_may(application, "start_rereview"):
         finding = workflow.timeline_comment(f"抽查发现:{case.note}")
         workflow.advance(session, application, "start_rereview", clock.today(), finding)
     return case
-
-
-# Where a discrepancy opens a re-review; one already under way takes the finding as it is.
-RE_REVIEWABLE = workflow.transition_named("start_rereview").sources

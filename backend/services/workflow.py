@@ -1,66 +1,40 @@
-"""Application state machines as data: each transition names the states it leaves,
-the state it reaches, the roles that may take it, the checks that must pass first
-and the effects it has on the case. `allowed_actions` and `perform` read the same
-table, so what a client is offered is what it may do.
+"""The case engine: one machine for every benefit programme.
+
+A programme is declared (`Programme`): its table of transitions, each naming the
+statuses it leaves, the status it reaches, the roles that may take it, the checks
+that must pass first and the effects it has on the case; its materials, deadlines,
+daily rules, public-notice rule and the words its notifications use. `allowed_actions`
+and `perform` read the same table, so what a client is offered is what it may do.
 
 Every step is recorded on the case's timeline, audited, and told to the applicant
-side (the resident, once they have an account, and the agent who applied).
+side (the resident, once they have an account, and whoever applied for them).
+
+The engine imports no programme: `backend.services.programmes` declares them and
+registers each here (`register`); the engine finds a case's by its type.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.errors import ActionNotAllowed, StaleVersion, ValidationFailed
-from backend.models import (
-    Application,
-    ApplicationEvent,
-    AreaType,
-    Investigation,
-    Role,
-    User,
-)
-from backend.services import (
-    agent_mandate,
-    attachments,
-    audit,
-    clock,
-    dibao,
-    households,
-    notifications,
-    regions,
-    relatives,
-    rereview,
-    workdays,
-)
+from backend.models import Application, ApplicationEvent, User
+from backend.models.attachment import AttachmentKind
+from backend.services import agent_mandate, audit, clock, notifications
+from backend.services.case_states import Status
 from backend.services.crypto import current_cipher, mask_id_number
-from backend.services.identity import clean_name
+from backend.services.roles import APPLICANT_SIDE, SYSTEM_ROLE
 
 log = logging.getLogger(__name__)
-
-# A case in one of these is over: nothing more happens to it.
-FINAL_STATUSES = frozenset({"withdrawn", "rejected", "terminated"})
-# 保障中: the household is paid, whether or not a re-review or a gradual exit is under way.
-PAID_STATUSES = frozenset({"approved", "under_rereview", "exiting"})
-APPLICANT_SIDE = frozenset({Role.CITIZEN, Role.AGENT})
-TOWNSHIP = frozenset({Role.TOWNSHIP_STAFF})
-COUNTY = frozenset({Role.COUNTY_STAFF})
-# The daily rule (and what residents report) moves a case as the system; no user has
-# this role, so a row taken by the system alone is never offered to anyone.
-SYSTEM_ROLE = "system"
-SYSTEM = frozenset({SYSTEM_ROLE})
-# Decisions against the household: each states the way to appeal.
-APPEALABLE_STATUSES = frozenset({"rejected", "exiting", "terminated"})
 
 STALE = "该申请已被他人更新,请刷新后重试"
 APPEAL_NOTICE = "如对决定不服,可在收到决定之日起60日内申请行政复议,或在6个月内提起行政诉讼。"
@@ -77,6 +51,10 @@ class Step:
     data: Mapping[str, Any]
     today: date
 
+    @property
+    def programme(self) -> Programme:
+        return programme_of(self.application.type)
+
 
 # A check raises when the step may not happen now; an effect changes the case.
 Check = Callable[[Step], None]
@@ -86,8 +64,8 @@ Effect = Callable[[Step], None]
 @dataclass(frozen=True)
 class Transition:
     action: str
-    sources: frozenset[str]
-    target: str | None  # None: the case stays where it is (a longer deadline)
+    sources: frozenset[Status]
+    target: Status | None  # None: the case stays where it is (a longer deadline)
     roles: frozenset[str]  # user roles, and SYSTEM_ROLE for steps the system takes
     needs_comment: bool = False  # 补正, objections and refusals must say why
     data: str | None = None  # the name of the `data` the action carries (API schemas)
@@ -96,348 +74,121 @@ class Transition:
     effects: tuple[Effect, ...] = ()
 
 
-def _setting(name: str) -> int:
-    return current_app.config[name]
+def transition(action: str, sources, target, roles, **rules) -> Transition:
+    """A row of a programme's table."""
+    return Transition(action, frozenset(sources), target, frozenset(roles), **rules)
 
 
-# ---- checks -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Vocabulary:
+    """The programme's own words, as its notifications say them."""
+
+    benefit: str  # 低保, 高龄津贴
+    payment: str  # 保障金, 津贴
 
 
-def materials_complete(step: Step) -> None:
-    """一次性告知: every outstanding material is named at once."""
-    missing = attachments.missing_materials(step.session, step.application)
-    if missing:
-        raise ActionNotAllowed(
-            attachments.materials_notice(missing),
-            {"missing_materials": [asdict(m) for m in missing]},
-        )
+@dataclass(frozen=True)
+class Deadlines:
+    """Setting names of the working days each stage may take."""
+
+    review: str  # the township's, from acceptance (or from a re-review's opening)
+    decision: str  # the whole path to the county's decision, from acceptance
+    extended: str  # the same, once extended with a recorded reason
 
 
-def county_visit_if_relative(step: Step) -> None:
-    """近亲属备案: a staff member's relative is visited by the county before approval."""
-    session, application = step.session, step.application
-    if application.id in relatives.flagged(session, [application]) and not (
-        relatives.county_has_visited(session, application)
-    ):
-        raise ActionNotAllowed(
-            "申请人或家庭成员为工作人员或村干部的近亲属,须经县级入户核查后方可审核"
-        )
+@dataclass(frozen=True)
+class NewCase:
+    """What a programme's opening rules see of a case about to be opened."""
+
+    session: Session
+    actor: User
+    application: Application  # not yet added to the session
+    applicant_id_number: str
+    today: date
 
 
-def not_yet_extended(step: Step) -> None:
-    if step.application.deadline_extended:
-        raise ActionNotAllowed("办理期限已延长过,不能再次延长")
+@dataclass(frozen=True)
+class Programme:
+    name: str  # an `ApplicationType`
+    label: str
+    number_prefix: str  # of its case numbers: DB202600000001
+    vocabulary: Vocabulary
+    transitions: tuple[Transition, ...]
+    materials: tuple[AttachmentKind, ...]  # what must be accepted before a decision
+    on_behalf_materials: tuple[AttachmentKind, ...]  # and when someone applies for another
+    deadlines: Deadlines
+    per_household: bool  # 按户施保: the case names the whole household
+    family_may_apply: bool = False  # a relative with an account may apply for the person
+    opening_rules: tuple[Callable[[NewCase], None], ...] = ()
+    # The statuses shown on the public notice (公示); empty: the programme posts none.
+    on_notice: frozenset[Status] = frozenset()
+    # `rule(session, day) -> dict`, run by the daily task.
+    daily_rules: tuple[Callable[[Session, date], dict[str, Any]], ...] = ()
+    # The actions the county may take on a whole page at once.
+    batch_actions: frozenset[str] = field(default_factory=frozenset)
+    # 抽查: the county re-visits a sample of the paid cases.
+    spot_checked: bool = False
+
+    def required_materials(self, on_behalf: bool) -> tuple[AttachmentKind, ...]:
+        return self.materials + self.on_behalf_materials if on_behalf else self.materials
+
+    def transition_named(self, action: str) -> Transition | None:
+        """The first row of `action` (rows of one action agree on `data` and `fresh`)."""
+        return next((t for t in self.transitions if t.action == action), None)
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """What people may ask for; the system's own steps are not among them."""
+        return tuple(sorted({t.action for t in self.transitions if t.roles - {SYSTEM_ROLE}}))
 
 
-def county_decides_for_relatives(step: Step) -> None:
-    """近亲属备案: a staff member's relative stays on benefit only by the county's word."""
-    session, application = step.session, step.application
-    if step.actor.role in TOWNSHIP and application.id in relatives.flagged(session, [application]):
-        raise ActionNotAllowed("申请人或家庭成员为工作人员或村干部的近亲属,复核结论须由县级作出")
+_PROGRAMMES: dict[str, Programme] = {}
 
 
-# ---- effects ----------------------------------------------------------------------
+def register(programme: Programme) -> None:
+    _PROGRAMMES[programme.name] = programme
 
 
-def start_township_clock(step: Step) -> None:
-    """The township has `TOWNSHIP_REVIEW_WORKDAYS` working days from today."""
-    step.application.deadline = workdays.load_calendar(step.session).add_working_days(
-        step.today, _setting("TOWNSHIP_REVIEW_WORKDAYS")
-    )
+def programmes() -> tuple[Programme, ...]:
+    return tuple(_PROGRAMMES.values())
 
 
-def receive(step: Step) -> None:
-    """收件: a case not answered counts as accepted from the day it was received, so the
-    township's review period runs from today until it accepts or returns the case."""
-    step.application.submitted_at = clock.now()
-    start_township_clock(step)
+def programme_of(name: str) -> Programme:
+    try:
+        return _PROGRAMMES[name]
+    except KeyError:
+        raise LookupError(f"programme {name!r} is not registered") from None
 
 
-def accept(step: Step) -> None:
-    """受理: the review period runs again from the day of acceptance."""
-    step.application.accepted_on = step.today
-    start_township_clock(step)
-
-
-def record_investigation(step: Step) -> None:
-    data = step.data
-    names = [
-        clean_name(name, f"data.investigators.{position}")
-        for position, name in enumerate(data["investigators"])
-    ]
-    if len(set(names)) != len(names):
-        raise ValidationFailed.field(
-            "data.investigators", "调查人员不能重复,至少需要两名不同的人员"
-        )
-    if step.application.accepted_on and data["visited_on"] < step.application.accepted_on:
-        raise ValidationFailed.field("data.visited_on", "入户调查日期不能早于受理日期")
-    step.session.add(
-        Investigation(
-            application=step.application,
-            investigators=names,
-            visited_on=data["visited_on"],
-            findings=data["findings"],
-            recorded_by_id=step.actor.id,
-        )
-    )
-
-
-def start_publicity(step: Step) -> None:
-    """公示 from the day after the township's approval, with the proposed amount; the
-    clock now runs to the county's decision."""
-    application = step.application
-    application.publicity_ends_on = step.today + timedelta(days=_setting("PUBLICITY_DAYS"))
-    application.monthly_amount = _household_estimate(step).monthly_amount
-    set_decision_deadline(step)
-
-
-def withdraw_publicity(step: Step) -> None:
-    """An objection takes the case off the notice until it is approved again."""
-    step.application.publicity_ends_on = None
-    step.application.monthly_amount = None
-
-
-def extend_deadline(step: Step) -> None:
-    """The decision may take 45 working days; during the township's review its own 10
-    still run, and the longer decision deadline applies once the township approves."""
-    step.application.deadline_extended = True
-    if step.application.status in AWAITING_DECISION:
-        set_decision_deadline(step)
-
-
-def stop_clock(step: Step) -> None:
-    """The office no longer owes an answer (decided, or back with the applicant): the
-    case leaves the top of the queue, which lists running deadlines first."""
-    step.application.deadline = None
-
-
-def set_decision_deadline(step: Step) -> None:
-    application = step.application
-    workdays_allowed = _setting(
-        "DECISION_EXTENDED_WORKDAYS" if application.deadline_extended else "DECISION_WORKDAYS"
-    )
-    application.deadline = workdays.load_calendar(step.session).add_working_days(
-        application.accepted_on, workdays_allowed
-    )
-
-
-def approve(step: Step) -> None:
-    """The county fixes the amount under the standard in force on the day it decides."""
-    application = step.application
-    decision = dibao.decide(
-        step.session,
-        regions.county_of(step.session, application.region),
-        AreaType(application.area_type),
-        households.incomes(application),
-        step.today,
-    )
-    application.monthly_amount = decision.monthly_amount
-    application.start_month = application.amount_from = decision.start_month
-    application.decision_reason = None
-
-
-def reject(step: Step) -> None:
-    step.application.decision_reason = step.comment
-    step.application.monthly_amount = None
-
-
-# 动态管理: the rules themselves are in `rereview`; these apply them to the case.
-
-
-def schedule_rereview(step: Step) -> None:
-    """Paid in full from now on: the next re-review falls due, no exit is pending."""
-    application = step.application
-    application.rereview_due_on = rereview.due_on(application, step.today)
-    application.exit_month = None
-
-
-def adjust_amount(step: Step) -> None:
-    rereview.adjust(step.session, step.application, step.data["members"], step.today)
-
-
-def start_gradual_exit(step: Step) -> None:
-    application = step.application
-    application.exit_month = rereview.exit_month(step.today, step.data["months"])
-    application.rereview_due_on = None
-    application.decision_reason = step.comment
-
-
-def terminate(step: Step) -> None:
-    application = step.application
-    application.exit_month = rereview.last_month_paid(application, step.today)
-    application.rereview_due_on = None
-    application.decision_reason = step.comment
-
-
-def end_gradual_exit(step: Step) -> None:
-    step.application.decision_reason = "渐退期满,停止保障"
-
-
-def _household_estimate(step: Step) -> dibao.Estimate:
-    application = step.application
-    return dibao.estimate(
-        step.session,
-        regions.county_of(step.session, application.region),
-        AreaType(application.area_type),
-        households.incomes(application),
-        step.today,
-    )
-
-
-def _t(action, sources, target, roles, **rules) -> Transition:
-    return Transition(action, frozenset(sources), target, roles, **rules)
-
-
-AWAITING_DECISION = {"publicizing", "pending_confirmation"}  # the township has approved
-BEFORE_DECISION = {"accepted", "investigated", *AWAITING_DECISION}
-
-TRANSITIONS: tuple[Transition, ...] = (
-    _t("submit", {"draft"}, "submitted", APPLICANT_SIDE, effects=(receive,)),
-    _t("resubmit", {"returned"}, "submitted", APPLICANT_SIDE, effects=(receive,)),
-    _t(
-        "withdraw",
-        {"draft", "submitted", "returned"},
-        "withdrawn",
-        APPLICANT_SIDE,
-        effects=(stop_clock,),
-    ),
-    _t("accept", {"submitted"}, "accepted", TOWNSHIP, effects=(accept,)),  # 受理
-    _t(
-        "return",
-        {"submitted", "accepted"},
-        "returned",
-        TOWNSHIP,
-        needs_comment=True,
-        effects=(stop_clock,),
-    ),
-    _t(
-        "record_investigation",
-        {"accepted"},
-        "investigated",
-        TOWNSHIP,
-        data="investigation",
-        effects=(record_investigation,),
-    ),
-    _t(
-        "township_approve",
-        {"investigated"},
-        "publicizing",
-        TOWNSHIP,
-        requires=(materials_complete, county_visit_if_relative),
-        effects=(start_publicity,),
-    ),
-    _t(
-        "record_county_investigation",  # the county's own visit, for flagged households
-        {"investigated"},
-        None,
-        COUNTY,
-        data="investigation",
-        effects=(record_investigation,),
-    ),
-    _t(
-        "register_objection",
-        {"publicizing"},
-        "investigated",
-        TOWNSHIP | COUNTY,
-        needs_comment=True,
-        effects=(withdraw_publicity,),
-    ),
-    _t("end_publicity", {"publicizing"}, "pending_confirmation", SYSTEM),
-    _t(
-        "extend_deadline",
-        BEFORE_DECISION,
-        None,
-        COUNTY,
-        needs_comment=True,
-        requires=(not_yet_extended,),
-        effects=(extend_deadline,),
-    ),
-    _t(
-        "county_approve",
-        {"pending_confirmation"},
-        "approved",
-        COUNTY,
-        fresh=True,
-        # A material sent back for re-upload after the township's approval blocks it too.
-        requires=(materials_complete,),
-        effects=(approve, stop_clock, schedule_rereview),
-    ),
-    _t(
-        "county_reject",
-        {"pending_confirmation"},
-        "rejected",
-        COUNTY,
-        needs_comment=True,
-        fresh=True,
-        effects=(reject, stop_clock),
-    ),
-    # 动态管理: a re-review falls due (daily rule), staff open one, or a report does.
-    _t(
-        "start_rereview",
-        {"approved", "exiting"},
-        "under_rereview",
-        TOWNSHIP | SYSTEM,
-        effects=(start_township_clock,),  # 复核: the same working days as a new case
-    ),
-    _t(
-        "continue",  # 维持
-        {"under_rereview"},
-        "approved",
-        TOWNSHIP | COUNTY,
-        requires=(county_decides_for_relatives,),
-        effects=(stop_clock, schedule_rereview),
-    ),
-    _t(
-        "adjust",  # 调整保障金
-        {"under_rereview"},
-        "approved",
-        COUNTY,
-        data="adjustment",
-        fresh=True,
-        effects=(adjust_amount, stop_clock, schedule_rereview),
-    ),
-    _t(
-        "gradual_exit",  # 渐退
-        {"under_rereview"},
-        "exiting",
-        COUNTY,
-        needs_comment=True,
-        data="gradual_exit",
-        fresh=True,
-        effects=(stop_clock, start_gradual_exit),
-    ),
-    _t(
-        "terminate",  # 终止
-        {"approved", "under_rereview", "exiting"},
-        "terminated",
-        COUNTY,
-        needs_comment=True,
-        fresh=True,
-        effects=(terminate, stop_clock),
-    ),
-    _t("end_gradual_exit", {"exiting"}, "terminated", SYSTEM, effects=(end_gradual_exit,)),
-)
-
-# What people may ask for; the system's own steps are not among them.
-ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if t.roles - SYSTEM}))
+def all_actions() -> tuple[str, ...]:
+    """Every action some programme offers to people (what a request may name)."""
+    return tuple(sorted({a for p in _PROGRAMMES.values() for a in p.actions}))
 
 
 def transition_named(action: str) -> Transition | None:
-    """The first row of `action` (rows of one action agree on `data` and `fresh`)."""
-    return next((t for t in TRANSITIONS if t.action == action), None)
+    """The first row of `action` in any programme (rows of one action agree on `data`
+    and `fresh` across programmes)."""
+    return next((t for p in _PROGRAMMES.values() if (t := p.transition_named(action))), None)
+
+
+# ---- taking a step ------------------------------------------------------------------
 
 
 def allowed_actions(application: Application, user: User) -> list[str]:
-    return list(_actions_open(application.status, user.role))
+    return list(_actions_open(application.type, application.status, user.role))
 
 
 @cache  # a handful of statuses times a handful of roles; asked for every row of a queue
-def _actions_open(status: str, role: str) -> tuple[str, ...]:
-    return tuple(t.action for t in TRANSITIONS if status in t.sources and role in t.roles)
+def _actions_open(program: str, status: str, role: str) -> tuple[str, ...]:
+    return tuple(
+        t.action
+        for t in programme_of(program).transitions
+        if status in t.sources and role in t.roles
+    )
 
 
 def _transition(application: Application, action: str, user: User) -> Transition:
-    for t in TRANSITIONS:
+    for t in programme_of(application.type).transitions:
         if t.action == action and application.status in t.sources and user.role in t.roles:
             return t
     raise ActionNotAllowed(f"当前状态下不能执行该操作:{action}")
@@ -471,16 +222,30 @@ def timeline_comment(text: str) -> str:
     return text if len(text) <= longest else text[: longest - 1] + "…"
 
 
+def _system_row(application: Application, action: str) -> Transition | None:
+    return next(
+        (
+            t
+            for t in programme_of(application.type).transitions
+            if t.action == action and SYSTEM_ROLE in t.roles and application.status in t.sources
+        ),
+        None,
+    )
+
+
+def system_may(application: Application, action: str) -> bool:
+    """Whether the case's programme lets the system take `action` now."""
+    return _system_row(application, action) is not None
+
+
 def advance(
     session: Session, application: Application, action: str, today: date, comment: str = ""
 ) -> None:
     """A step the system takes (a daily rule, a resident's report), with `comment` on the
     case's timeline."""
-    transition = next(
-        t
-        for t in TRANSITIONS
-        if t.action == action and SYSTEM_ROLE in t.roles and application.status in t.sources
-    )
+    transition = _system_row(application, action)
+    if transition is None:
+        raise ActionNotAllowed(f"当前状态下不能执行该操作:{action}")
     _take(Step(session, application, None, comment, {}, today), transition, ip=None)
 
 
@@ -530,6 +295,9 @@ def check_version(application: Application, version: int) -> None:
         raise StaleVersion(STALE)
 
 
+# ---- what a step leaves behind ------------------------------------------------------
+
+
 def put_on_timeline(
     session: Session,
     application: Application,
@@ -566,7 +334,7 @@ def put_on_timeline(
 def _tell_applicant_side(
     session: Session, application: Application, action: str, comment: str
 ) -> None:
-    """The resident (once they have an account) and the agent who applied, each once."""
+    """The resident (once they have an account) and whoever applied, each once."""
     ids = {application.owner_id, application.submitted_by_id} - {None}
     recipients = session.scalars(
         select(User).where(User.id.in_(ids), User.role.in_(APPLICANT_SIDE)).order_by(User.id)
@@ -577,10 +345,14 @@ def _tell_applicant_side(
 
 
 def notice_data(application: Application, comment: str) -> dict[str, Any]:
-    """What the case's notifications may say: no identity or phone numbers."""
+    """What the case's notifications may say, in the programme's words: no identity
+    or phone numbers."""
+    words = programme_of(application.type).vocabulary
     return {
         "application_id": application.id,
         "application_number": application.number,
+        "benefit": words.benefit,
+        "payment": words.payment,
         "status": application.status,
         "comment": comment,
         "deadline": application.deadline.isoformat() if application.deadline else "",

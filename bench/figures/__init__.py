@@ -25,6 +25,7 @@ FIGURE_MODULES = (
     "bench.figures.attachments",
     "bench.figures.signed_in_floor",
     "bench.figures.disaster_rollup",
+    "bench.figures.roster_import",
 )
 
 

@@ -156,7 +156,7 @@ def test_bad_code_login_input_is_422_naming_the_field(client, demo, change, fiel
 
 def test_a_code_login_without_the_request_id_uses_the_phones_live_code(client, demo):
     sent = client.post("/api/v1/auth/sms-code", json={"phone": PHONE}).get_json()
-    body = {"phone": PHONE, "code": sent["debug_code"]}  # API.md's {phone, code}
+    body = {"phone": PHONE, "code": sent["debug_code"]}  # the body of just {phone, code}
     assert client.post("/api/v1/auth/login", json=body).status_code == 200
     assert client.post("/api/v1/auth/login", json=body).status_code == 401  # single use
 

@@ -1,4 +1,4 @@
-"""Every failure answers in the one envelope of API.md, never with a traceback."""
+"""Every failure answers in the one error envelope, never with a traceback."""
 
 import pytest
 

@@ -7,10 +7,10 @@ from sqlalchemy import func, select, text
 from backend.errors import StaleVersion
 from backend.extensions import db
 from backend.models import AuditLog, HouseholdMember
-from backend.services import applications
+from backend.services import applications, case_access
 from backend.services.users import find_by_username
 from tests.api.test_mass_assignment import json_operations
-from tests.factories import household, member_id_number
+from tests.factories import household, member_id_number, nonagenarian_id_number
 
 RESIDENT_ID = "11010519491231002X"
 NEIGHBOUR_ID = "440524188001010014"
@@ -170,7 +170,7 @@ def test_stale_version_is_refused(open_case, client, login):
 def test_an_edit_racing_another_change_is_stale_and_writes_nothing(open_case, client, login):
     case = open_case()
     agent = find_by_username(db.session, "agent0101")
-    application = applications.get(db.session, agent, case["id"])
+    application = case_access.get(db.session, agent, case["id"])
     with db.engine.begin() as other:  # another request's change, committed meanwhile
         other.execute(
             text("UPDATE application SET version = version + 1 WHERE id = :id"),
@@ -224,8 +224,9 @@ def test_a_patch_with_nothing_to_change_is_422(open_case, client, login, changes
 
 
 def test_the_elderly_allowance_has_no_household_to_edit(open_case, client, login):
-    case = open_case(program="elderly_allowance")
-    response = patch(client, case, login("agent0101"), household=household(RESIDENT_ID))
+    elderly = nonagenarian_id_number()
+    case = open_case(id_number=elderly, program="elderly_allowance")
+    response = patch(client, case, login("agent0101"), household=household(elderly))
     assert response.status_code == 422
     assert set(response.get_json()["error"]["details"]) == {"household"}
     assert patch(client, case, login("agent0101"), applicant={"name": "王秀兰"}).status_code == 200

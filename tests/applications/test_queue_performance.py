@@ -19,7 +19,8 @@ MAX_STATEMENTS = 3
 
 
 def resident_id(serial: int) -> str:
-    body = f"110105{date(1950, 1, 1) + timedelta(days=serial):%Y%m%d}{2 * serial:03d}"
+    """Born from 1930 on: old enough for either programme."""
+    body = f"110105{date(1930, 1, 1) + timedelta(days=serial):%Y%m%d}{2 * serial:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 

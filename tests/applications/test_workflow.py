@@ -3,13 +3,12 @@
 import pytest
 
 from backend.services.notifications import EVENTS
-from backend.services.workflow import (
-    ACTIONS,
-    SYSTEM,
-    SYSTEM_ROLE,
-    TRANSITIONS,
-    transition_named,
-)
+from backend.services.programmes import PROGRAMMES, transition_named
+from backend.services.programmes.dibao import PROGRAMME, TRANSITIONS
+from backend.services.roles import SYSTEM, SYSTEM_ROLE
+
+ACTIONS = PROGRAMME.actions
+EVERY_ROW = [t for programme in PROGRAMMES for t in programme.transitions]
 
 
 def test_submit_then_accept(open_case, act):
@@ -98,20 +97,25 @@ def test_bad_action_bodies_are_422_naming_the_field(open_case, client, login, bo
 
 
 def test_every_transition_leaves_its_sources_or_stays_put_by_design():
-    for transition in TRANSITIONS:
+    for transition in EVERY_ROW:
         assert transition.target is None or transition.target not in transition.sources
 
 
 def test_steps_the_system_alone_takes_are_never_offered_to_anyone():
     system_only = [t.action for t in TRANSITIONS if t.roles == SYSTEM]
-    assert system_only == ["end_publicity", "end_gradual_exit"]
+    assert system_only == ["end_publicity", "end_gradual_exit", "record_death"]
     assert not set(system_only) & set(ACTIONS)
     taken_by_the_system = [t.action for t in TRANSITIONS if SYSTEM_ROLE in t.roles]
-    assert taken_by_the_system == ["end_publicity", "start_rereview", "end_gradual_exit"]
+    assert taken_by_the_system == [
+        "end_publicity",
+        "start_rereview",
+        "end_gradual_exit",
+        "record_death",
+    ]
 
 
 def test_every_transition_has_a_notification_for_the_applicant_side():
-    assert all(f"case_{t.action}" in EVENTS for t in TRANSITIONS)
+    assert all(f"case_{t.action}" in EVENTS for t in EVERY_ROW)
 
 
 def test_decisions_need_a_fresh_token_and_nothing_else_does():
@@ -125,6 +129,6 @@ def test_decisions_need_a_fresh_token_and_nothing_else_does():
 
 
 def test_rows_of_one_action_agree_on_the_data_it_carries_and_on_freshness():
-    for transition in TRANSITIONS:
+    for transition in EVERY_ROW:
         first = transition_named(transition.action)
         assert (transition.data, transition.fresh) == (first.data, first.fresh)

@@ -1,6 +1,7 @@
 """Uploading through the API and running the pipeline job on what was uploaded."""
 
 import io
+from functools import partial
 
 import pytest
 
@@ -27,6 +28,12 @@ def own_storage(request, app, tmp_path, storage_kind) -> StoredFiles:
     if storage_kind == "s3":
         app.config.update(request.getfixturevalue("s3_settings"))
     return StoredFiles(app)
+
+
+@pytest.fixture
+def open_case(open_case):
+    """A draft case with no material filed yet: these tests count the files themselves."""
+    return partial(open_case, mandate=False)
 
 
 @pytest.fixture

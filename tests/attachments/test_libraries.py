@@ -1,4 +1,4 @@
-"""The libraries that read hostile files are new enough (RELIABILITY.md row 18), and
+"""The libraries that read hostile files are new enough (docs/reliability.md), and
 storage never turns text into a path."""
 
 import io

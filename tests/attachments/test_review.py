@@ -8,6 +8,7 @@ from backend.extensions import db
 from backend.models import Application
 from backend.services import attachments
 from tests.attachments import files
+from tests.factories import nonagenarian_id_number
 
 RESIDENT_ID = "11010519491231002X"
 DIBAO_KINDS = ["id_card", "hukou", "income_proof", "authorization", "mandate"]
@@ -147,7 +148,7 @@ def test_a_case_lists_every_required_material_still_missing(client, login, case,
 
 
 def test_an_elderly_allowance_for_oneself_needs_id_card_and_hukou(client, open_case, login):
-    case = open_case(program="elderly_allowance")
+    case = open_case(id_number=nonagenarian_id_number(), program="elderly_allowance")
     body = client.get(f"/api/v1/applications/{case['id']}", headers=login("agent0101")).get_json()
     assert [m["kind"] for m in body["missing_materials"]] == ["id_card", "hukou", "mandate"]
     application = db.session.get(Application, case["id"])

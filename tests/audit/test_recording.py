@@ -11,10 +11,11 @@ from flask_jwt_extended import create_access_token
 from backend.api.security import auth_required
 from backend.extensions import db
 from backend.models import AuditLog, AuditResult, Region, Role
+from backend.models.attachment import ReviewStatus
 from backend.models.audit import AppendOnlyViolation
 from backend.services import audit
 from backend.services.users import find_by_username
-from tests.factories import household
+from tests.factories import file_material, household
 
 RESIDENT_ID = "11010519491231002X"
 VILLAGE = "990101001000"
@@ -111,6 +112,8 @@ def test_an_agents_submission_names_the_agent_and_the_resident(
         headers=login("agent0101"),
         environ_base=FROM_VILLAGE,
     ).get_json()
+    file_material(created["id"], "mandate", ReviewStatus.UNREVIEWED)  # the resident's 委托书
+    db.session.commit()
     client.post(
         f"/api/v1/applications/{created['id']}/actions",
         json={"action": "submit", "version": 1},

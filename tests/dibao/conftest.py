@@ -6,6 +6,7 @@ import pytest
 
 from backend.extensions import db
 from backend.models import Application
+from backend.models.attachment import ReviewStatus
 from backend.services import attachments
 from tests.factories import file_material, household
 
@@ -36,6 +37,9 @@ def open_household(client, login):
         }
         response = client.post("/api/v1/applications", json=body, headers=login("agent0101"))
         assert response.status_code == 201, response.get_json()
+        # The resident's signed 委托书, checked by the pipeline, as an agent submits it.
+        file_material(response.get_json()["id"], "mandate", ReviewStatus.UNREVIEWED)
+        db.session.commit()
         return response.get_json()
 
     return open_household

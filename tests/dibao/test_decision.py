@@ -73,8 +73,21 @@ def test_the_county_decides_under_the_standard_in_force_on_the_day_it_decides(
     assert body["monthly_amount"] == "1000.00"  # 600 × 3 − 800
 
 
-def test_a_household_at_the_standard_cannot_be_approved(awaiting_decision, step):
-    case = awaiting_decision("528", "528")
+def test_a_household_at_the_standard_on_the_day_of_decision_cannot_be_approved(
+    awaiting_decision, step
+):
+    case = awaiting_decision("500", "500")
+    county = db.session.scalar(select(Region).where(Region.code == "990100000000"))
+    db.session.add(
+        DibaoStandard(
+            county_id=county.id,
+            area_type="urban",
+            amount=Decimal("500.00"),
+            unit=StandardUnit.MONTHLY,
+            effective_from=clock.today(),
+        )
+    )
+    db.session.commit()
     response = step(case, "county01", "county_approve", fresh=True)
     assert response.status_code == 409
     error = response.get_json()["error"]
@@ -83,7 +96,7 @@ def test_a_household_at_the_standard_cannot_be_approved(awaiting_decision, step)
 
 
 def test_a_refusal_needs_a_reason_and_states_the_way_to_appeal(awaiting_decision, step):
-    case = awaiting_decision("528", "528")
+    case = awaiting_decision("500", "500")
     assert step(case, "county01", "county_reject", comment=" ", fresh=True).status_code == 422
     response = step(case, "county01", "county_reject", comment="家庭人均收入超过标准", fresh=True)
     assert response.status_code == 200
@@ -109,7 +122,7 @@ def test_every_step_is_told_to_the_resident_and_the_agent(
     make_citizen, awaiting_decision, step, client, login
 ):
     _, resident = make_citizen(RESIDENT_ID)
-    case = awaiting_decision("528", "528")
+    case = awaiting_decision("500", "500")
     step(case, "county01", "county_reject", comment="家庭人均收入超过标准", fresh=True)
     expected = [
         "case_submit",

@@ -12,12 +12,15 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.models import Application, AuditLog
 from backend.services import clock, daily, dibao, rereview, workdays
-from backend.services.workflow import ACTIONS, APPEAL_NOTICE
+from backend.services.programmes import all_actions
+from backend.services.workflow import APPEAL_NOTICE
 from tests.dibao.conftest import RESIDENT_ID
 from tests.factories import household
 
 OTHER_RESIDENT_ID = "440524188001010014"
 DAY = timedelta(days=1)
+# The daily rule that runs each programme's own rules, keyed by their dotted paths.
+PROGRAMME_RULES = "backend.services.programmes:run_daily_rules"
 
 
 def working_days_after(start: date, count: int) -> str:
@@ -96,13 +99,16 @@ def test_daily_task_opens_due_rereviews_once(case_at):
     case = case_at("approved")
     due = date.fromisoformat(case["rereview_due_on"])
     rule = "backend.services.rereview:open_due_rereviews"
-    assert daily.run_daily(db.session, due - DAY)[rule] == {"opened": 0}
+    assert daily.run_daily(db.session, due - DAY)[PROGRAMME_RULES][rule] == {"opened": 0}
     assert reload(case).status == "approved"
     first = daily.run_daily(db.session, due)
     db.session.commit()
     again = daily.run_daily(db.session, due)
     db.session.commit()
-    assert (first[rule], again[rule]) == ({"opened": 1}, {"opened": 0})
+    assert (first[PROGRAMME_RULES][rule], again[PROGRAMME_RULES][rule]) == (
+        {"opened": 1},
+        {"opened": 0},
+    )
     application = reload(case)
     assert application.status == "under_rereview"
     assert application.deadline.isoformat() == working_days_after(due, 10)
@@ -352,13 +358,16 @@ def test_gradual_exit_ends_in_termination_after_its_last_month(exiting):
     assert case["exit_month"] == rereview.month_of(next_month)
     last_day = next_month.replace(day=calendar.monthrange(next_month.year, next_month.month)[1])
     rule = "backend.services.rereview:end_gradual_exits"
-    assert daily.run_daily(db.session, last_day)[rule] == {"ended": 0}
+    assert daily.run_daily(db.session, last_day)[PROGRAMME_RULES][rule] == {"ended": 0}
     assert reload(case).status == "exiting"
     first = daily.run_daily(db.session, last_day + DAY)
     db.session.commit()
     again = daily.run_daily(db.session, last_day + DAY)
     db.session.commit()
-    assert (first[rule], again[rule]) == ({"ended": 1}, {"ended": 0})
+    assert (first[PROGRAMME_RULES][rule], again[PROGRAMME_RULES][rule]) == (
+        {"ended": 1},
+        {"ended": 0},
+    )
     application = reload(case)
     assert application.status == "terminated"
     assert application.exit_month == case["exit_month"]
@@ -433,7 +442,7 @@ def test_a_stale_version_is_refused(under_rereview, step):
 
 
 def test_the_system_alone_ends_a_gradual_exit(exiting, step):
-    assert "end_gradual_exit" not in ACTIONS
+    assert "end_gradual_exit" not in all_actions()
     response = step(exiting(), "county01", "end_gradual_exit", fresh=True)
     assert response.status_code == 422
     assert "action" in response.get_json()["error"]["details"]

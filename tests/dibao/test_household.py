@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.factories import household, member_id_number
+from tests.factories import household, member_id_number, nonagenarian_id_number
 
 RESIDENT_ID = "11010519491231002X"
 NEIGHBOUR_ID = "440524188001010014"
@@ -44,7 +44,7 @@ def test_the_household_is_kept_with_masked_numbers_and_its_per_capita_income(cli
 
 
 def test_the_elderly_allowance_has_no_household(client, login):
-    payload = body(program="elderly_allowance")
+    payload = body(id_number=nonagenarian_id_number(), program="elderly_allowance")
     assert field_of(post(client, login, payload)) == {"household"}
     del payload["household"]
     response = post(client, login, payload)

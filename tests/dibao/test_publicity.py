@@ -101,8 +101,12 @@ def test_the_daily_rule_is_idempotent_and_runs_with_the_other_daily_rules(case_a
     db.session.commit()
     again = daily.run_daily(db.session, later)
     db.session.commit()
-    assert first["backend.services.publicity:end_publicity"] == {"moved": 1}
-    assert again["backend.services.publicity:end_publicity"] == {"moved": 0}
+    rules, rule = (
+        "backend.services.programmes:run_daily_rules",
+        "backend.services.publicity:end_publicity",
+    )
+    assert first[rules][rule] == {"moved": 1}
+    assert again[rules][rule] == {"moved": 0}
     application = db.session.get(Application, case["id"])
     assert [e.action for e in application.events].count("end_publicity") == 1
     assert application.events[-1].actor_role == "system"

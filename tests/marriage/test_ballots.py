@@ -12,10 +12,12 @@ from backend.errors import ActionNotAllowed
 from backend.extensions import db
 from backend.models import Notification
 from backend.models.marriage import Appointment, Ballot, BallotEntry, Slot
-from backend.services import clock
+from backend.services import audit, clock
 from backend.services.marriage import ballots
 from tests.backends import postgresql_only
 from tests.marriage.helpers import book_earlier, booking_body, couple
+
+SYSTEM = audit.Acting(None)  # set up by the system: not the subject of these tests
 
 OFFICE = "/api/v1/registry-offices/{}"
 
@@ -106,8 +108,8 @@ def test_the_draw_books_winners_tells_everyone_and_can_be_re_run(
         assert enter(client, office, ballot, man, woman, headers).status_code == 201
         bookers.append(user)
     with pytest.raises(ballots.ActionNotAllowed):
-        ballots.draw(db.session, ballot, clock.now())
-    ballots.draw(db.session, ballot, ballot.entries_close_at + timedelta(minutes=1))
+        ballots.draw(db.session, ballot, clock.now(), SYSTEM)
+    ballots.draw(db.session, ballot, ballot.entries_close_at + timedelta(minutes=1), SYSTEM)
     db.session.commit()
 
     entries = db.session.scalars(select(BallotEntry).order_by(BallotEntry.id)).all()
@@ -119,7 +121,7 @@ def test_the_draw_books_winners_tells_everyone_and_can_be_re_run(
     events = Counter(db.session.scalars(select(Notification.event)))
     assert events == {"ballot_won": 3, "ballot_lost": 2}
     with pytest.raises(ballots.ActionNotAllowed):
-        ballots.draw(db.session, ballot, ballot.entries_close_at + timedelta(minutes=2))
+        ballots.draw(db.session, ballot, ballot.entries_close_at + timedelta(minutes=2), SYSTEM)
     public = client.get(OFFICE.format(office.id) + "/ballots").get_json()["items"][0]
     assert (public["status"], public["seed"]) == ("drawn", ballot.seed)
 
@@ -196,7 +198,7 @@ def test_a_winner_who_booked_another_date_loses_and_the_place_goes_on(
     first_man = dict(entered)[order[0]]
     booking = book_elsewhere(client, login("registrar01"), make_slot(soon), first_man)
     assert booking().status_code == 201
-    ballots.draw(db.session, ballot, ballot.entries_close_at + timedelta(minutes=1), "seed")
+    ballots.draw(db.session, ballot, ballot.entries_close_at + timedelta(minutes=1), SYSTEM, "seed")
     db.session.commit()
     statuses, periods, events = draw_outcome(ballot)
     assert statuses == {order[0]: "lost", **{entry_id: "won" for entry_id in order[1:]}}
@@ -228,7 +230,9 @@ def test_a_booking_committed_while_the_draw_writes_passes_that_winner_over(
 
     event.listen(db.session(), "before_flush", book_elsewhere_first)
     try:
-        ballots.draw(db.session, ballot, ballot.entries_close_at + timedelta(minutes=1), "seed")
+        ballots.draw(
+            db.session, ballot, ballot.entries_close_at + timedelta(minutes=1), SYSTEM, "seed"
+        )
         db.session.commit()
     finally:
         event.remove(db.session(), "before_flush", book_elsewhere_first)

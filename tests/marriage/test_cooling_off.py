@@ -10,10 +10,12 @@ from backend.errors import ActionNotAllowed, ValidationFailed
 from backend.extensions import db
 from backend.models import RegistryOffice
 from backend.models.marriage import Appointment, DivorceApplication, Service, Slot
-from backend.services import clock, daily, users
+from backend.services import audit, clock, daily, users
 from backend.services.marriage import booking, cooling_off
 from backend.services.workdays import WorkCalendar
 from tests.marriage.helpers import booking_body, couple
+
+SYSTEM = audit.Acting(None)  # set up by the system: not the subject of these tests
 
 URL = "/api/v1/appointments"
 
@@ -55,7 +57,7 @@ def registered(office, make_slot):
         now=at(date(2026, 8, 25)),
     )
     booking.check_in(db.session, appointment, appointment.checkin_code, at(slot.day, 9))
-    booking.complete(db.session, appointment, at(slot.day, 11))
+    booking.complete(db.session, appointment, at(slot.day, 11), SYSTEM)
     db.session.commit()
     return appointment.divorce_application, (husband, wife)
 
@@ -98,7 +100,7 @@ def test_certificate_is_booked_the_day_after_and_completing_it_certifies(registe
     appointment = book_certificate(slot, people, at(date(2026, 10, 1)))
     assert appointment.divorce_application_id == application.id
     booking.check_in(db.session, appointment, appointment.checkin_code, at(slot.day, 9))
-    booking.complete(db.session, appointment, at(slot.day, 10))
+    booking.complete(db.session, appointment, at(slot.day, 10), SYSTEM)
     assert db.session.get(DivorceApplication, application.id).status == "certified"
 
 

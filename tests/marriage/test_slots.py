@@ -10,7 +10,10 @@ from backend.errors import Conflict
 from backend.extensions import db
 from backend.models.marriage import Slot
 from backend.models.registry import OfficeDayKind
+from backend.services import audit
 from backend.services.marriage import offices, slots
+
+SYSTEM = audit.Acting(None)  # set up by the system: not the subject of these tests
 
 GENERATE = "/api/v1/registry-offices/{}/slots/generate"
 
@@ -43,8 +46,8 @@ def test_generation_skips_the_national_day_holiday_and_works_the_makeup_saturday
 
 def test_special_open_day_on_a_weekend_gets_slots_and_a_closure_gets_none(office):
     # 2026-05-20 is a Wednesday; 2027-02-14 (情人节) a Sunday.
-    offices.set_day(db.session, office, date(2027, 2, 14), OfficeDayKind.OPEN, "情人节加班")
-    offices.set_day(db.session, office, date(2026, 5, 20), OfficeDayKind.CLOSED, "系统升级")
+    offices.set_day(db.session, office, date(2027, 2, 14), OfficeDayKind.OPEN, SYSTEM, "情人节加班")
+    offices.set_day(db.session, office, date(2026, 5, 20), OfficeDayKind.CLOSED, SYSTEM, "系统升级")
     slots.generate(db.session, office, date(2026, 5, 20), date(2026, 5, 20))
     slots.generate(db.session, office, date(2027, 2, 13), date(2027, 2, 14))
     assert slot_days(office, date(2026, 5, 20), date(2026, 5, 20)) == []
@@ -54,7 +57,7 @@ def test_special_open_day_on_a_weekend_gets_slots_and_a_closure_gets_none(office
 def test_generating_twice_adds_nothing_and_keeps_changed_capacities(office):
     first = slots.generate(db.session, office, date(2026, 11, 2), date(2026, 11, 6))
     assert len(first) == 10
-    slots.set_capacity(db.session, first[0], 5)
+    slots.set_capacity(db.session, first[0], 5, SYSTEM)
     assert slots.generate(db.session, office, date(2026, 11, 2), date(2026, 11, 6)) == []
     assert db.session.get(Slot, first[0].id).capacity == 5
 
@@ -63,12 +66,12 @@ def test_closing_a_day_with_bookings_is_refused(office, make_slot):
     slot = make_slot(date(2026, 11, 3))
     slots.take_place(db.session, slot)
     with pytest.raises(Conflict):
-        offices.set_day(db.session, office, date(2026, 11, 3), OfficeDayKind.CLOSED)
+        offices.set_day(db.session, office, date(2026, 11, 3), OfficeDayKind.CLOSED, SYSTEM)
 
 
 def test_closing_an_empty_day_removes_its_slots(office, make_slot):
     make_slot(date(2026, 11, 4))
-    offices.set_day(db.session, office, date(2026, 11, 4), OfficeDayKind.CLOSED)
+    offices.set_day(db.session, office, date(2026, 11, 4), OfficeDayKind.CLOSED, SYSTEM)
     assert slot_days(office, date(2026, 11, 4), date(2026, 11, 4)) == []
 
 

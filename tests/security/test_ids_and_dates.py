@@ -14,7 +14,9 @@ def id_rules(app):
     """The API's routes taking an id (the portal's page shells answer any id and let
     the page ask the API, which is what decides)."""
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/") and any(isinstance(c, IdConverter) for c in rule._converters.values()):
+        if rule.rule.startswith("/api/") and any(
+            isinstance(c, IdConverter) for c in rule._converters.values()
+        ):
             yield rule
 
 

@@ -31,7 +31,7 @@ from backend.models.marriage import (
     Service,
     Slot,
 )
-from backend.services import clock
+from backend.services import audit, clock
 from backend.services.marriage import appointments, notices, offices, parties, rules
 from backend.services.marriage.errors import DuplicateBooking
 
@@ -140,8 +140,11 @@ def draw_order(seed: str, entry_ids: Iterable[int]) -> list[int]:
     return ordered
 
 
-def draw(session: Session, ballot: Ballot, now: datetime, seed: str | None = None) -> Ballot:
-    """Draw once: the first entries in drawn order get the places left that day."""
+def draw(
+    session: Session, ballot: Ballot, now: datetime, by: audit.Acting, seed: str | None = None
+) -> Ballot:
+    """Draw once: the first entries in drawn order get the places left that day; the
+    draw and its seed are audited (anyone may replay the order from the seed)."""
     if now < ballot.entries_close_at:
         raise ActionNotAllowed("报名截止后才能摇号")
     seed = seed or secrets.token_hex(16)
@@ -169,6 +172,9 @@ def draw(session: Session, ballot: Ballot, now: datetime, seed: str | None = Non
         slot = next((s for s in day_slots if s.remaining > 0), None)
         appointment = None if slot is None else _book_winner(session, entry, slot, now)
         _settle(session, entry, office, ballot.day, appointment)
+    audit.record_act(
+        session, by, "marriage.ballot_draw", ballot, after=ballot.status, note=f"seed {seed}"
+    )
     return ballot
 
 

@@ -26,7 +26,7 @@ from backend.models.marriage import (
     Service,
     Slot,
 )
-from backend.services import clock
+from backend.services import audit, clock, roles
 from backend.services.marriage import (
     appointments,
     cooling_off,
@@ -71,7 +71,7 @@ def book(
 def visible_condition(user: User) -> ColumnElement[bool]:
     """Residents and agents see what they booked and what they are a party to;
     staff who run offices see their offices' appointments."""
-    if user.role in offices.MANAGING_ROLES:
+    if user.role in roles.REGISTRY_MANAGERS:
         office_ids = select(RegistryOffice.id).where(offices.managed_condition(user))
         slot_ids = select(Slot.id).where(Slot.office_id.in_(office_ids))
         return Appointment.slot_id.in_(slot_ids)
@@ -115,7 +115,7 @@ def get_visible(session: Session, user: User, appointment_id: int) -> Appointmen
 
 def get_own(session: Session, user: User, appointment_id: int) -> Appointment:
     """For what carries the check-in code: the booker and the parties, not the counter."""
-    if user.role in offices.MANAGING_ROLES:
+    if user.role in roles.REGISTRY_MANAGERS:
         raise NotFound("找不到该预约")
     return get_visible(session, user, appointment_id)
 
@@ -123,7 +123,7 @@ def get_own(session: Session, user: User, appointment_id: int) -> Appointment:
 def get_managed(session: Session, user: User, appointment_id: int) -> Appointment:
     """For counter actions: only staff running the appointment's office."""
     appointment = get_visible(session, user, appointment_id)
-    if user.role not in offices.MANAGING_ROLES:
+    if user.role not in roles.REGISTRY_MANAGERS:
         raise Forbidden("只有婚姻登记员可以办理")
     return appointment
 
@@ -140,7 +140,7 @@ def cancel(session: Session, user: User, appointment: Appointment, now: datetime
 
 def _check_may_cancel(user: User, appointment: Appointment, now: datetime) -> None:
     """The booker (or the office) cancels, until the office's cut-off before the day."""
-    if appointment.booked_by_id != user.id and user.role not in offices.MANAGING_ROLES:
+    if appointment.booked_by_id != user.id and user.role not in roles.REGISTRY_MANAGERS:
         raise Forbidden("只有预约人或登记处可以取消或改期")
     office = appointment.slot.office
     last_day = appointment.slot.day - timedelta(days=office.cancel_days_before)
@@ -150,12 +150,12 @@ def _check_may_cancel(user: User, appointment: Appointment, now: datetime) -> No
         )
 
 
-def resize(session: Session, slot: Slot, capacity: int, now: datetime) -> Slot:
+def resize(session: Session, slot: Slot, capacity: int, now: datetime, by: audit.Acting) -> Slot:
     """Set the slot's capacity; places it gains go to the couples waiting first, each
     held by `slots.take_place` before it is offered, so no booking can take it
     between the resize and the offer."""
     added = capacity - slot.capacity
-    slots.set_capacity(session, slot, capacity)
+    slots.set_capacity(session, slot, capacity, by)
     for _ in range(max(added, 0)):
         slots.take_place(session, slot)
         if not waitlist.offer_next(session, slot, now):
@@ -219,7 +219,11 @@ def check_in(session: Session, appointment: Appointment, code: str, now: datetim
     return appointment
 
 
-def complete(session: Session, appointment: Appointment, now: datetime) -> Appointment:
+def complete(
+    session: Session, appointment: Appointment, now: datetime, by: audit.Acting
+) -> Appointment:
+    """登记办结: a change of the parties' legal state, so it is audited."""
+    before = appointment.status
     appointments.transition(session, appointment, "complete", now)
     if appointment.service == Service.DIVORCE:
         application = cooling_off.register(session, appointment, clock.shanghai_date(now))
@@ -227,6 +231,15 @@ def complete(session: Session, appointment: Appointment, now: datetime) -> Appoi
     elif appointment.service == Service.DIVORCE_CERTIFICATE:
         cooling_off.certify(session, appointment.divorce_application_id)
     session.flush()
+    audit.record_act(
+        session,
+        by,
+        "marriage.complete",
+        appointment,
+        before=before,
+        after=appointment.status,
+        note=appointment.service,
+    )
     return appointment
 
 

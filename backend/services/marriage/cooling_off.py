@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from backend.errors import ActionNotAllowed, NotFound, ValidationFailed
 from backend.models import User
 from backend.models.marriage import Appointment, DivorceApplication, DivorceStatus
+from backend.services import roles
 from backend.services.marriage import offices
 from backend.services.workdays import WorkCalendar, load_calendar
 
@@ -101,7 +102,7 @@ def get_for(session: Session, user: User, application_id: int | None) -> Divorce
     application = session.get(DivorceApplication, application_id) if application_id else None
     if application is None:
         raise NotFound("找不到该离婚登记申请")
-    if user.role in offices.MANAGING_ROLES:
+    if user.role in roles.REGISTRY_MANAGERS:
         allowed = offices.manages(session, user, application.office_id)
     else:
         allowed = user.real_name_verified and application.involves(user.id_number_index or "")

@@ -1,4 +1,4 @@
-"""The finer 409 codes of API.md that booking answers with."""
+"""The finer 409 codes booking answers with, so that a client can tell them apart."""
 
 from backend.errors import Conflict
 

@@ -13,10 +13,10 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.models import Region, RegistryOffice, Role, User
 from backend.models.marriage import Slot
 from backend.models.registry import OfficeDay, OfficeDayKind
+from backend.services import audit, roles
 from backend.services.workdays import WorkCalendar
 
 # Staff who run offices: registrars at the counter, county staff above them.
-MANAGING_ROLES = frozenset({Role.REGISTRAR, Role.COUNTY_STAFF, Role.ADMIN})
 
 SETTINGS = (
     "am_capacity",
@@ -50,7 +50,7 @@ def managed_condition(user: User) -> ColumnElement[bool]:
     """Offices `user` runs: those in the user's region subtree."""
     if user.role == Role.ADMIN:
         return true()
-    if user.role not in MANAGING_ROLES or user.region is None:
+    if user.role not in roles.REGISTRY_MANAGERS or user.region is None:
         return RegistryOffice.id.is_(None)
     subtree = select(Region.id).where(Region.path.startswith(user.region.path, autoescape=True))
     return RegistryOffice.region_id.in_(subtree)
@@ -69,7 +69,7 @@ def get_managed_office(session: Session, user: User, office_id: int) -> Registry
 
 
 def update_settings(
-    session: Session, office: RegistryOffice, changes: Mapping[str, Any]
+    session: Session, office: RegistryOffice, changes: Mapping[str, Any], by: audit.Acting
 ) -> RegistryOffice:
     for name, value in changes.items():
         if name not in SETTINGS:
@@ -77,6 +77,9 @@ def update_settings(
         setattr(office, name, value)
     _check_settings(office)
     session.flush()
+    audit.record_act(
+        session, by, "marriage.office_settings", office, note=",".join(sorted(changes))
+    )
     return office
 
 
@@ -109,7 +112,12 @@ def is_open(calendar: WorkCalendar, office_days: Mapping[date, str], day: date) 
 
 
 def set_day(
-    session: Session, office: RegistryOffice, day: date, kind: OfficeDayKind, note: str = ""
+    session: Session,
+    office: RegistryOffice,
+    day: date,
+    kind: OfficeDayKind,
+    by: audit.Acting,
+    note: str = "",
 ) -> OfficeDay:
     """Open the office on a day off, or close it on a working day.
 
@@ -133,9 +141,11 @@ def set_day(
         session.add(row)
     row.kind, row.note = kind, note
     session.flush()
+    audit.record_act(session, by, "marriage.office_day", office, note=f"{day.isoformat()} {kind}")
     return row
 
 
-def clear_day(session: Session, office: RegistryOffice, day: date) -> None:
+def clear_day(session: Session, office: RegistryOffice, day: date, by: audit.Acting) -> None:
     """Back to the official calendar for `day`."""
     session.execute(delete(OfficeDay).where(OfficeDay.office_id == office.id, OfficeDay.day == day))
+    audit.record_act(session, by, "marriage.office_day", office, note=f"{day.isoformat()} 恢复")

@@ -19,11 +19,9 @@ from backend.models.marriage import (
     Service,
     Slot,
 )
-from backend.services import agent_mandate, clock
+from backend.services import agent_mandate, clock, roles
 from backend.services.marriage import offices
 from backend.services.marriage.parties import Person
-
-BOOKING_ROLES = frozenset({Role.CITIZEN, Role.AGENT, Role.REGISTRAR})
 
 
 def slot_for_booking(session: Session, booker: User, slot_id: int) -> Slot:
@@ -36,7 +34,7 @@ def slot_for_booking(session: Session, booker: User, slot_id: int) -> Slot:
 
 
 def check_booker(session: Session, booker: User, party_a: Person, on_behalf: bool) -> None:
-    if booker.role not in BOOKING_ROLES:
+    if booker.role not in roles.BOOKERS:
         raise Forbidden("您的账号不能预约婚姻登记")
     if booker.role == Role.CITIZEN:
         if on_behalf:
@@ -97,7 +95,7 @@ def check_none_blocked(
 ) -> None:
     """The no-show block is on online booking: office staff at the counter (a
     registrar taking a call) still book, reschedule and enter for the couple."""
-    if user.role in offices.MANAGING_ROLES:
+    if user.role in roles.REGISTRY_MANAGERS:
         return
     for person in people:
         _check_not_blocked(session, office, person, today)

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.models import RegistryOffice, User
 from backend.models.marriage import Ballot, BallotStatus, Period, Service, Slot
+from backend.services import audit
 from backend.services.marriage import offices
 from backend.services.marriage.errors import SlotFull
 from backend.services.workdays import load_calendar
@@ -93,7 +94,7 @@ def get_managed_slot(session: Session, user: User, slot_id: int) -> Slot:
     return slot
 
 
-def set_capacity(session: Session, slot: Slot, capacity: int) -> Slot:
+def set_capacity(session: Session, slot: Slot, capacity: int, by: audit.Acting) -> Slot:
     """Resize a slot (a registrar falls ill, a counter opens); never below its bookings."""
     result = session.execute(
         update(Slot)
@@ -104,6 +105,7 @@ def set_capacity(session: Session, slot: Slot, capacity: int) -> Slot:
     session.refresh(slot)
     if result.rowcount != 1:
         raise Conflict(f"该时段已有 {slot.booked} 个预约,名额不能少于已约人数")
+    audit.record_act(session, by, "marriage.slot_capacity", slot, note=str(capacity))
     return slot
 
 
