@@ -1,7 +1,7 @@
 """elderly allowance: entitlements, back pay, roster imports, deaths, liveness checks
 
 Revision ID: 6fc9a430f402
-Revises: 5d0c1e7a9b42
+Revises: 68f92c8b792d
 Create Date: 2026-12-04 16:00:12.512601
 
 """
@@ -13,7 +13,7 @@ import backend.models.base
 
 # revision identifiers, used by Alembic.
 revision = '6fc9a430f402'
-down_revision = '5d0c1e7a9b42'
+down_revision = '68f92c8b792d'
 branch_labels = None
 depends_on = None
 
