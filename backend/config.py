@@ -13,6 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 APP_ENVS = ("development", "demo", "test", "production")
+# Where a stand-in's secret (the SMS code, the identity proof) is handed back in the
+# answer, so a demo user and the tests can finish the step; never production.
+DEBUG_CODE_ENVS = ("development", "demo", "test")
 
 # Placeholders that make a development checkout run with nothing set; production
 # refuses every one of them (see `check_secrets`).

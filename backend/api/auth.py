@@ -28,6 +28,7 @@ from backend.api.fields import Text
 from backend.api.me import MeSchema
 from backend.api.request_guard import body_limits, small_json_body
 from backend.api.security import auth_required, current_user
+from backend.config import DEBUG_CODE_ENVS
 from backend.errors import DomainError
 from backend.extensions import db, limiter
 from backend.models import User
@@ -35,7 +36,6 @@ from backend.services import auth, otp, tokens
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录与退出")
 
-DEBUG_CODE_ENVS = ("development", "demo", "test")
 SESSION_MODES = ("token", "cookie")
 
 # ASCII classes, never \d (it matches fullwidth digits); the values are trimmed (Text) first,

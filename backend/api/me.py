@@ -38,12 +38,16 @@ class MeSchema(Schema):
 class RealNameSchema(Schema):
     name = fields.String(required=True, metadata={"example": "王秀英"})
     id_number = fields.String(required=True, metadata={"example": "11010519491231002X"})
+    # Absent: a claim without proof, which the verifier answers (refused, or 503 where
+    # online verification is closed, so the portal can send the resident to a window).
     verify_result = fields.String(
-        required=True,
+        load_default="",
         validate=validate.Length(min=1, max=512),
         metadata={
             "description": "实名核验结果凭证: the mini program's `verify_result` from "
-            "wx.startFacialRecognitionVerify, redeemed by the server's identity verifier"
+            "wx.startFacialRecognitionVerify, redeemed by the server's identity verifier; "
+            "in development, demo and test a refusal carries the expected proof in "
+            "`details.debug_verify_result`"
         },
     )
 

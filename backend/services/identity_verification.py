@@ -11,7 +11,9 @@ redeems) or a government identity service. The result the client sends is the
 `console` is the development and test stand-in: it confirms a claim only with the
 proof `console_proof(name, number)` gives (a keyed hash, logged when a claim comes
 without it, as the console SMS backend logs codes), so a test can play both the
-honest resident and the impostor. Production refuses it unless
+honest resident and the impostor. In development, demo and test the refusal also
+carries the proof (`details.debug_verify_result`, as the SMS login's `debug_code`),
+so a demo user and the clients' tests can finish the step. Production refuses it unless
 `IDENTITY_CONSOLE_IN_PRODUCTION` says otherwise (a staging drill). `none` closes
 online verification: residents bind their number at a bureau window
 (`real_name.bind_at_counter`), where staff see the card itself.
@@ -26,6 +28,7 @@ from typing import Protocol
 
 from flask import current_app
 
+from backend.config import DEBUG_CODE_ENVS
 from backend.errors import ServiceUnavailable, ValidationFailed
 from backend.services.crypto import mask_id_number
 
@@ -58,7 +61,10 @@ class ConsoleVerifier:
         if hmac.compare_digest(proof.encode(), expected.encode()):
             return
         log.info("实名核验替身: %s 的核验凭证为 %s", mask_id_number(id_number), expected)
-        raise ValidationFailed.field("verify_result", NOT_CONFIRMED)
+        refused = ValidationFailed.field("verify_result", NOT_CONFIRMED)
+        if current_app.config["APP_ENV"] in DEBUG_CODE_ENVS:
+            refused.details["debug_verify_result"] = expected
+        raise refused
 
 
 class ClosedVerifier:

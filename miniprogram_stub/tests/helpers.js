@@ -3,6 +3,7 @@
 // valid identity numbers.
 const assert = require('node:assert/strict');
 
+const { verifyRealName } = require('../logic/session');
 const { createApi } = require('../utils/api');
 const { createWx } = require('./wx_shim');
 
@@ -11,7 +12,7 @@ assert.ok(API_BASE, 'API_BASE must point at a running server (tests/miniprogram 
 
 const TEMPLATES = { case_progress: ['tmpl-case'], appointment: ['tmpl-appointment'], disaster: ['tmpl-disaster'] };
 
-function client(wx = createWx()) {
+function client(wx = createWx({ apiBase: API_BASE })) {
   const api = createApi({ baseUrl: API_BASE, wx, templates: TEMPLATES, retryDelaysMs: [10, 10, 10] });
   return { api, wx };
 }
@@ -24,14 +25,16 @@ function idNumber(birth, serial, region = '110105') {
   return body + '10X98765432'[sum % 11];
 }
 
-// A resident new to the service: WeChat login, then 实名认证. Each test names its own
-// `serial` (1–998), so no two residents of one run share an identity number.
+// A resident new to the service: WeChat login, then 实名认证 with face verification.
+// Each test names its own `serial` (1–998), so no two residents of one run share an
+// identity number.
 async function resident({ serial, birth = '1960-05-01', name = '王秀英' }) {
   const { api, wx } = client();
   wx.nextLoginCode = `code-resident-${serial}`;
   await api.loginWithWeChat();
   const id = idNumber(birth, serial);
-  await api.act('/me/real-name', { name, id_number: id });
+  const verified = await verifyRealName(api, wx, { name, id_number: id });
+  assert.ok(verified.user, `实名认证 failed: ${verified.message}`);
   return { api, wx, idNumber: id, name };
 }
 

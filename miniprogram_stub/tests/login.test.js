@@ -24,8 +24,12 @@ test('the same WeChat user signing in again is the same account, verified once',
   const first = client();
   first.wx.nextLoginCode = 'code-login-2';
   const { user } = await session.signInWithWeChat(first.api);
-  const verified = await session.verifyRealName(first.api, first.wx, { name: ' 李明 ', id_number: idNumber('1970-01-01', 2) });
+  const number = idNumber('1970-01-01', 2);
+  const verified = await session.verifyRealName(first.api, first.wx, { name: ' 李明 ', id_number: number });
   assert.deepEqual(verified.errors, {});
+  assert.deepEqual(first.wx.calls.startFacialRecognitionVerify, [{ name: '李明', idCardNumber: number }]);
+  const claim = first.wx.sent.find((request) => request.url.endsWith('/me/real-name'));
+  assert.match(claim.data.verify_result, /^[0-9a-f]{16}$/); // the face check's verifyResult
   assert.equal(verified.user.real_name_verified, true);
   assert.equal(first.wx.getStorageSync('user').real_name_verified, true);
 
@@ -43,6 +47,29 @@ test('a wrong identity number in 实名认证 comes back on its field, in Chines
   const outcome = await session.verifyRealName(api, wx, { name: '李明', id_number: '110105197001010010' });
   assert.equal(outcome.user, undefined);
   assert.match(outcome.errors.id_number, /[\u4e00-\u9fff]/);
+});
+
+test('a resident who leaves the face check is told so, and nothing is sent', async () => {
+  const { api, wx } = client();
+  wx.nextLoginCode = 'code-login-4';
+  await session.signInWithWeChat(api);
+  wx.faceAnswer = 'cancel';
+  const sentBefore = wx.sent.length;
+  const outcome = await session.verifyRealName(api, wx, { name: '李明', id_number: idNumber('1970-01-01', 4) });
+  assert.equal(outcome.user, undefined);
+  assert.match(outcome.message, /人脸核验/);
+  assert.equal(wx.sent.length, sentBefore);
+  assert.equal((await api.get('/me')).real_name_verified, false);
+});
+
+test('a verifyResult the server does not confirm is refused on its field', async () => {
+  const { api, wx } = client();
+  wx.nextLoginCode = 'code-login-5';
+  await session.signInWithWeChat(api);
+  wx.startFacialRecognitionVerify = ({ success }) => success({ errCode: 0, verifyResult: 'forged-result' });
+  const outcome = await session.verifyRealName(api, wx, { name: '李明', id_number: idNumber('1970-01-01', 5) });
+  assert.equal(outcome.user, undefined);
+  assert.match(outcome.errors.verify_result, /核验未通过/);
 });
 
 test('a code WeChat refuses is a Chinese message and no tokens', async () => {

@@ -6,7 +6,8 @@
 // WeChat does on reconnect), `dropNext(n)` (the next n requests fail before reaching the
 // server), `loseAnswersNext(n)` (the next n reach the server but their answer is lost),
 // `offlineAfter(n)` (the network drops once n more requests have reached the server),
-// `nextLoginCode` (what wx.login hands out), `subscribeAnswer` (the user's consent).
+// `nextLoginCode` (what wx.login hands out), `subscribeAnswer` (the user's consent),
+// `faceAnswer` ('pass', or 'cancel': the user leaves the face check).
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -19,11 +20,17 @@ function tempPath(suffix) {
   return path.join(os.tmpdir(), `wx-shim-${process.pid}-${fileSerial}${suffix}`);
 }
 
-function createWx() {
+function createWx({ apiBase } = {}) {
   const store = new Map();
   const listeners = [];
   const sent = [];
-  const calls = { compressImage: [], requestSubscribeMessage: [], login: 0, getLocation: 0 };
+  const calls = {
+    compressImage: [],
+    requestSubscribeMessage: [],
+    startFacialRecognitionVerify: [],
+    login: 0,
+    getLocation: 0,
+  };
   let online = true;
   let drops = 0;
   let lostAnswers = 0;
@@ -58,6 +65,7 @@ function createWx() {
     calls,
     nextLoginCode: 'code-unset',
     subscribeAnswer: 'accept',
+    faceAnswer: 'pass',
     location: { latitude: 30.2741, longitude: 120.1551 },
 
     request({ url, method = 'GET', data, header = {}, success, fail }) {
@@ -150,6 +158,32 @@ function createWx() {
     login({ success }) {
       calls.login += 1;
       success({ code: wx.nextLoginCode, errMsg: 'login:ok' });
+    },
+
+    // 人脸核验 as the live server's demo allows: a claim sent there without a proof is
+    // refused with the proof its console verifier expects (`debug_verify_result`), and
+    // that is the verifyResult. A claim the server refuses for its own reasons (a bad
+    // number) gets no proof: the answer is then a result it will not confirm, so the
+    // client meets that refusal when it sends the claim. Not logged in `sent`: WeChat's
+    // own traffic, not the mini program's.
+    startFacialRecognitionVerify({ name, idCardNumber, success, fail }) {
+      calls.startFacialRecognitionVerify.push({ name, idCardNumber });
+      if (wx.faceAnswer === 'cancel') {
+        fail({ errCode: 90100, errMsg: 'startFacialRecognitionVerify:fail cancel' });
+        return;
+      }
+      fetch(`${apiBase}/me/real-name`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${store.get('access_token')}` },
+        body: JSON.stringify({ name, id_number: idCardNumber }),
+      })
+        .then((response) => response.json())
+        .then((body) => {
+          const details = (body.error && body.error.details) || {};
+          const verifyResult = details.debug_verify_result || 'not-confirmed';
+          success({ errCode: 0, errMsg: 'startFacialRecognitionVerify:ok', verifyResult });
+        })
+        .catch((error) => fail({ errCode: 90199, errMsg: `startFacialRecognitionVerify:fail ${error.message}` }));
     },
 
     requestSubscribeMessage({ tmplIds, success }) {

@@ -73,21 +73,38 @@ document.addEventListener('alpine:init', () => {
     },
   }));
 
+  // 实名认证: the name and number, with the proof an identity verifier gave (核验凭证).
+  // A claim without it is answered by the server: outside production the stand-in's
+  // refusal carries the proof, shown and filled in for a second 提交认证; where online
+  // verification is closed (503) the message sends the resident to a bureau window.
   Alpine.data('realName', () => ({
     name: '',
     idNumber: '',
+    verifyResult: '',
+    debugProof: '',
     errors: {},
     message: '',
     async init() { await api.requireMe(); },
     async verify() {
       this.errors = {};
       this.message = '';
+      const proof = this.verifyResult.trim();
       try {
-        await api.post('/me/real-name', { name: this.name.trim(), id_number: this.idNumber.trim() });
+        await api.post('/me/real-name', {
+          name: this.name.trim(), id_number: this.idNumber.trim(), verify_result: proof || undefined,
+        });
         location.assign(nextPage('/'));
       } catch (error) {
-        this.errors = api.fieldErrors(error);
+        const errors = api.fieldErrors(error);
+        this.debugProof = errors.debug_verify_result || '';
+        delete errors.debug_verify_result;
+        this.errors = errors;
         this.message = error.message;
+        if (this.debugProof && !proof) {
+          this.verifyResult = this.debugProof;
+          delete this.errors.verify_result;
+          this.message = '演示环境已填入核验凭证,请再次提交';
+        }
       }
     },
   }));

@@ -115,4 +115,11 @@ def test_bad_real_name_input_is_422_naming_the_field(client, citizen, change, fi
 
 def test_missing_real_name_fields_are_named(client, citizen):
     error = assert_error(real_name(client, citizen), 422, "validation_error")
-    assert set(error["details"]) == {"name", "id_number", "verify_result"}
+    assert set(error["details"]) == {"name", "id_number"}
+
+
+def test_a_claim_without_a_proof_is_refused_by_the_verifier(client, citizen):
+    body = {"name": "王秀英", "id_number": ID_NUMBER}
+    response = client.post("/api/v1/me/real-name", json=body, headers=citizen)
+    error = assert_error(response, 422, "validation_error")
+    assert "核验未通过" in error["details"]["verify_result"][0]

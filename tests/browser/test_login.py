@@ -7,8 +7,10 @@ from playwright.sync_api import expect
 from tests.browser.conftest import audit
 from tests.browser.people import (
     RESIDENT_ID,
+    RESIDENT_NAME,
     sign_in_by_sms,
     sign_in_with_password,
+    submit_real_name,
     verified_resident,
 )
 
@@ -19,9 +21,7 @@ def test_a_new_resident_signs_in_by_sms_then_verifies_her_real_name(page):
     sign_in_by_sms(page)
     expect(page.locator("h1")).to_have_text("实名认证")
     audit(page, "real-name")
-    page.fill("input[name=name]", "王秀英")
-    page.fill("input[name=id_number]", RESIDENT_ID)
-    page.click("text=提交认证")
+    submit_real_name(page)
     expect(page.locator("#my-cases")).to_be_visible()
     expect(page.locator("#my-cases")).to_contain_text("还没有办件")
 
@@ -41,8 +41,33 @@ def test_a_bad_identity_number_is_named_and_the_resident_stays_unverified(page):
     sign_in_by_sms(page)
     page.fill("input[name=name]", "王秀英")
     page.fill("input[name=id_number]", "110105194912310021")
-    page.click("text=提交认证")
+    page.click("button:has-text('提交认证')")
     expect(page.locator("form .field-error").nth(1)).not_to_be_empty()
+    expect(page.locator("h1")).to_have_text("实名认证")
+
+
+def test_a_wrong_proof_is_refused_beside_its_field(page):
+    sign_in_by_sms(page)
+    page.fill("input[name=name]", RESIDENT_NAME)
+    page.fill("input[name=id_number]", RESIDENT_ID)
+    page.fill("input[name=verify_result]", "0" * 16)
+    page.click("button:has-text('提交认证')")
+    expect(page.locator("form .field-error").nth(2)).to_contain_text("核验未通过")
+    expect(page.locator("input[name=verify_result]")).to_have_value("0" * 16)
+    expect(page.locator("h1")).to_have_text("实名认证")
+
+
+def test_with_online_verification_closed_the_resident_is_sent_to_a_window(
+    demo, page, expected_console_errors
+):
+    demo.config["IDENTITY_VERIFIER"] = "none"
+    expected_console_errors.append("status of 503")
+    sign_in_by_sms(page)
+    page.fill("input[name=name]", RESIDENT_NAME)
+    page.fill("input[name=id_number]", RESIDENT_ID)
+    page.click("button:has-text('提交认证')")
+    expect(page.locator("form .form-error")).to_contain_text("民政部门窗口")
+    expect(page.locator("[data-field=debug_verify_result]")).to_be_hidden()
     expect(page.locator("h1")).to_have_text("实名认证")
 
 

@@ -36,6 +36,22 @@ def test_a_claim_the_verifier_does_not_confirm_binds_nothing_and_is_audited(clie
     assert (row.result, row.actor_id) == (AuditResult.FAILED, user.id)
 
 
+def test_outside_production_the_console_refusal_hands_back_the_proof(client, make_citizen):
+    _, headers = make_citizen(NUMBER, verified=False)
+    error = assert_error(bind(client, headers, proof="0" * 16), 422, "validation_error")
+    assert error["details"]["debug_verify_result"] == real_name_proof("王秀英", NUMBER)
+    bound = bind(client, headers, proof=error["details"]["debug_verify_result"])
+    assert bound.get_json()["real_name_verified"] is True
+
+
+def test_a_production_drill_of_the_console_never_hands_back_the_proof(app, client, make_citizen):
+    app.config.update(APP_ENV="production", IDENTITY_CONSOLE_IN_PRODUCTION=True)
+    _, headers = make_citizen(NUMBER, verified=False)
+    error = assert_error(bind(client, headers, proof="0" * 16), 422, "validation_error")
+    assert set(error["details"]) == {"verify_result"}
+    assert real_name_proof("王秀英", NUMBER) not in str(error)
+
+
 def test_a_proof_for_another_person_does_not_confirm_this_one(client, make_citizen):
     _, headers = make_citizen(NUMBER, verified=False)
     someone_else = real_name_proof("李四", "440524188001010014")
