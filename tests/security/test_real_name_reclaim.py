@@ -8,7 +8,7 @@ from backend.extensions import db
 from backend.models import Application, AuditLog, User
 from backend.models.attachment import Attachment
 from backend.services import scope
-from backend.services.applications import APPLICATION_SCOPE
+from backend.services.case_access import APPLICATION_SCOPE
 from backend.services.crypto import current_cipher
 from tests.api.auth_support import assert_error, bearer, code_login, real_name_proof
 from tests.factories import file_material

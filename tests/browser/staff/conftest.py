@@ -81,7 +81,8 @@ def no_longer_fresh(page) -> None:
     it expires), so it no longer counts as a password just typed."""
     status = page.evaluate(
         """fetch('/api/v1/auth/refresh', {method: 'POST', headers: {'X-CSRF-TOKEN':
-        document.cookie.match(/csrf_refresh_token=([^;]+)/)[1]}}).then((r) => r.status)"""
+        document.cookie.match(/csrf_refresh_token=([^;]+)/)[1]}})
+        .then((r) => r.text().then(() => r.status))"""
     )
     assert status == 200
 
