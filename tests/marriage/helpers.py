@@ -10,6 +10,7 @@ from backend.extensions import db
 from backend.models.marriage import Appointment, AppointmentStatus, Service, Slot
 from backend.services import clock, users
 from backend.services.marriage import booking
+from tests.factories import household
 
 
 def id_number(birth: date, male: bool, serial: int = 1, region: str = "110105") -> str:
@@ -86,12 +87,20 @@ def record_no_shows(slot: Slot, man: dict, count: int, service: Service = Servic
 
 
 def file_case_for(client, agent_headers, person: dict) -> None:
-    """agent0101 files an elderly-allowance case for `person` on their behalf: the link
-    that lets an agent book for someone (`services.agent_mandate`)."""
+    """agent0101 files a 低保 case for `person` on their behalf: the link that lets an
+    agent book for someone (`services.agent_mandate`). Once per person and client: a
+    person is in one live household."""
+    filed = vars(client).setdefault("filed_for", set())
+    if person["id_number"] in filed:
+        return
+    filed.add(person["id_number"])
+    members = household(person["id_number"])
+    members["members"][0]["name"] = person["name"]
     body = {
-        "type": "elderly_allowance",
+        "type": "dibao",
         "region_code": "990101001000",
         "applicant": {"name": person["name"], "id_number": person["id_number"]},
+        "household": members,
         "on_behalf": True,
     }
     response = client.post("/api/v1/applications", json=body, headers=agent_headers)

@@ -99,6 +99,6 @@ def test_an_agent_books_only_for_a_resident_they_filed_a_case_for(
     refused = client.post("/api/v1/appointments", json=body, headers=agent)
     error = assert_error(refused, 422, "validation_error")
     assert "party_a.id_number" in error["details"]
-    open_case(id_number=man["id_number"], program="elderly_allowance")
+    open_case(id_number=man["id_number"])
     booked = client.post("/api/v1/appointments", json=body, headers=agent)
     assert booked.status_code == 201, booked.get_json()
