@@ -64,6 +64,7 @@
       await save(job);
     }
     if (job.submit) {
+      await mandateChecked(job);
       const current = await api.get('/applications/' + job.applicationId);
       if (current.allowed_actions.includes('submit')) {
         await api.post('/applications/' + job.applicationId + '/actions',
@@ -71,6 +72,18 @@
       }
     }
     return job.applicationId;
+  }
+
+  // A case filed for someone is submitted only once their 委托书 has passed the server's
+  // check (the resident's consent comes before their data is sent on): wait for it.
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  async function mandateChecked(job) {
+    const mandate = job.files.find((file) => file.kind === 'mandate' && file.attachmentId);
+    for (let tries = 0; mandate && tries < 60; tries += 1) {
+      const file = await api.get('/attachments/' + mandate.attachmentId);
+      if (file.status === 'ready' || file.status === 'rejected') return;
+      await sleep(1500);
+    }
   }
 
   async function sendPost(job) {

@@ -7,6 +7,7 @@ from tests.browser.conftest import audit
 from tests.browser.people import sign_in_with_password
 from tests.browser.photos import photo_files
 from tests.factories import member_id_number
+from tests.jobs.workers import running_worker
 
 ELDER_ID = "11010519400101001X"
 
@@ -35,13 +36,14 @@ def apply_on_behalf(page, tmp_path):
     expect(page.locator("section:visible")).to_contain_text("材料照片:3 张")
 
 
-def test_an_agent_applies_on_behalf_with_the_mandate_first(page, tmp_path):
+def test_an_agent_applies_on_behalf_with_the_mandate_first(page, tmp_path, demo):
     sign_in_with_password(page, "agent0101")
     page.wait_for_url("**/agent")
     audit(page, "agent-empty")
     apply_on_behalf(page, tmp_path)
-    page.click("text=提交申请")
-    page.wait_for_url("**/cases/*")
+    with running_worker(demo, ["attachments"]):  # the 委托书 is checked before submitting
+        page.click("text=提交申请")
+        page.wait_for_url("**/cases/*", timeout=90_000)
     expect(page.locator("[data-field=status]")).to_have_text("已提交")
     expect(page.locator("#attachments")).to_contain_text("委托书")
     expect(page.locator("#attachments li")).to_have_count(3)
@@ -54,7 +56,7 @@ def test_an_agent_applies_on_behalf_with_the_mandate_first(page, tmp_path):
 
 
 def test_an_application_made_offline_arrives_once_with_all_its_photos(
-    new_context, tmp_path, expected_console_errors
+    new_context, tmp_path, expected_console_errors, demo
 ):
     expected_console_errors.append("net::ERR_INTERNET_DISCONNECTED")
     context = new_context()
@@ -78,8 +80,9 @@ def test_an_application_made_offline_arrives_once_with_all_its_photos(
     expect(page.locator("#jobs")).to_contain_text("照片 3 张")
     audit(page, "outbox")
 
-    context.set_offline(False)
-    expect(page.locator("#jobs li")).to_have_count(0)
+    with running_worker(demo, ["attachments"]):  # the 委托书 is checked before submitting
+        context.set_offline(False)
+        expect(page.locator("#jobs li")).to_have_count(0, timeout=90_000)
     cases = page.evaluate("fetch('/api/v1/applications').then(r => r.json())")
     assert len(cases["items"]) == 1
     case = page.evaluate(

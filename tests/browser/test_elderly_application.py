@@ -3,12 +3,16 @@
 from playwright.sync_api import expect
 
 from tests.browser.conftest import audit
-from tests.browser.people import RESIDENT_ID, RESIDENT_NAME, verified_resident
+from tests.browser.people import RESIDENT_NAME, verified_resident
 from tests.browser.photos import photo_files
+from tests.factories import nonagenarian_id_number
+
+# 高龄津贴 starts at 90 in the demo county.
+RESIDENT_ID = nonagenarian_id_number()
 
 
 def test_a_resident_applies_for_the_elderly_allowance(page, tmp_path):
-    verified_resident(page)
+    verified_resident(page, RESIDENT_ID)
     page.click(".service h2 >> text=高龄津贴")
     expect(page.locator("h1")).to_contain_text("高龄津贴申请")
     expect(page.locator("#add-member")).to_have_count(0)

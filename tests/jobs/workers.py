@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask
 
@@ -50,6 +52,27 @@ def run_burst_worker(app: Flask, queues: list[str], timeout: float = 120) -> Non
         timeout=timeout,
         capture_output=True,
     )
+
+
+@contextmanager
+def running_worker(app: Flask, queues: list[str]) -> Iterator[subprocess.Popen]:
+    """A `flask worker` in its own process for the duration of the block: for pages
+    that wait on background work while the test drives them."""
+    command = [sys.executable, "-m", "flask", "worker"]
+    for queue in queues:
+        command += ["--queues", queue]
+    worker = subprocess.Popen(
+        command,
+        env=worker_environment(app),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 def wait_for(condition, timeout: float = 120, what: str = "condition"):

@@ -8,10 +8,11 @@ from playwright.sync_api import expect
 
 from backend.extensions import db
 from backend.models import Application
+from backend.models.attachment import ReviewStatus
 from backend.services import clock
 from tests.browser.staff.conftest import PASSWORD, VILLAGE, checked, no_longer_fresh, sign_in
 from tests.dibao.conftest import case_at, open_household, step  # noqa: F401 (fixtures)
-from tests.factories import member_id_number
+from tests.factories import file_material, member_id_number
 
 
 def submit_households(client, login, count: int) -> list[str]:
@@ -39,6 +40,9 @@ def submit_households(client, login, count: int) -> list[str]:
         case = client.post("/api/v1/applications", json=body, headers=login("agent0101"))
         assert case.status_code == 201, case.get_json()
         case = case.get_json()
+        # The resident's signed 委托书, checked, as an agent files it before submitting.
+        file_material(case["id"], "mandate", ReviewStatus.UNREVIEWED, uploader="agent0101")
+        db.session.commit()
         done = client.post(
             f"/api/v1/applications/{case['id']}/actions",
             json={"action": "submit", "version": case["version"]},
