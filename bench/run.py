@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 
 from backend import create_app
-from backend.config import database_uri
+from backend.config import from_environment
 from backend.extensions import db
 from bench import DATA_DIR, RESULTS_DIR, ceilings, data, load, report
 from bench.core import (
@@ -110,16 +110,8 @@ def open_backend(
     workers = int(os.environ.get("WEB_WORKERS", "2"))
     with database_url(name, mode, scratch) as url:
         env = product_environment(url, redis_url, keys, scratch / f"instance-{name}")
-        app = create_app(
-            {
-                **keys,
-                "APP_ENV": "production",
-                "SQLALCHEMY_DATABASE_URI": database_uri(url),
-                "REDIS_URL": redis_url,
-                "INSTANCE_DIR": env["INSTANCE_DIR"],
-                "STORAGE_DIR": env["STORAGE_DIR"],
-            }
-        )
+        # The seeding app reads the servers' own environment, so it has their settings.
+        app = create_app(from_environment(env))
         with app.app_context():
             started = time.monotonic()
             built = data.prepare(mode.rows, keys["FIELD_ENCRYPTION_KEY"], seeds)
