@@ -6,12 +6,14 @@ materials, the home visit, the relatives register, refusals. A programme's own r
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 
 from flask import current_app
 
 from backend.errors import ActionNotAllowed, ValidationFailed
 from backend.models import Investigation
-from backend.services import attachments, clock, relatives, workdays
+from backend.models.entitlement import EntitlementReason
+from backend.services import attachments, clock, entitlements, relatives, workdays
 from backend.services.case_states import AWAITING_DECISION, OPEN, PAID, Status
 from backend.services.identity import clean_name
 from backend.services.roles import APPLICANT_SIDE, COUNTY, SYSTEM, TOWNSHIP
@@ -163,6 +165,30 @@ def reject(step: Step) -> None:
     """不予批准: written, with the reasons; the case says how to appeal."""
     step.application.decision_reason = step.comment
     step.application.monthly_amount = None
+
+
+def start_paying(step: Step, monthly_amount: Decimal, from_month: str) -> None:
+    """审批通过: the case and its entitlement say the same amount, from the same month."""
+    application = step.application
+    application.monthly_amount = monthly_amount
+    application.start_month = application.amount_from = from_month
+    application.decision_reason = None
+    entitlements.start(
+        step.session,
+        program=application.type,
+        monthly_amount=monthly_amount,
+        from_month=from_month,
+        reason=EntitlementReason.APPROVAL,
+        application=application,
+    )
+
+
+def stop_paying(step: Step, last_month: str, reason: EntitlementReason) -> None:
+    """Paid up to `last_month` included, then no more, for the reasons in the comment."""
+    application = step.application
+    application.exit_month = last_month
+    application.decision_reason = step.comment
+    entitlements.end(step.session, last_month=last_month, reason=reason, application=application)
 
 
 # ---- rows every programme's table starts with -------------------------------------

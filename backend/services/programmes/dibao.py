@@ -24,8 +24,10 @@ from backend.services.case_steps import (
     record_investigation,
     refusal_rows,
     set_decision_deadline,
+    start_paying,
     start_township_clock,
     stop_clock,
+    stop_paying,
 )
 from backend.services.roles import COUNTY, SYSTEM, TOWNSHIP
 from backend.services.workflow import (
@@ -87,17 +89,7 @@ def approve(step: Step) -> None:
         households.incomes(application),
         step.today,
     )
-    application.monthly_amount = decision.monthly_amount
-    application.start_month = application.amount_from = decision.start_month
-    application.decision_reason = None
-    entitlements.start(
-        step.session,
-        program=ApplicationType.DIBAO,
-        monthly_amount=application.monthly_amount,
-        from_month=application.start_month,
-        reason=EntitlementReason.APPROVAL,
-        application=application,
-    )
+    start_paying(step, decision.monthly_amount, decision.start_month)
 
 
 # ---- 动态管理: the rules are in `rereview`; these apply them to the case ------------
@@ -123,28 +115,18 @@ def adjust_amount(step: Step) -> None:
 
 
 def start_gradual_exit(step: Step) -> None:
-    application = step.application
-    application.exit_month = rereview.exit_month(step.today, step.data["months"])
-    application.rereview_due_on = None
-    application.decision_reason = step.comment
-    entitlements.end(
-        step.session,
-        last_month=application.exit_month,
-        reason=EntitlementReason.GRADUAL_EXIT,
-        application=application,
+    step.application.rereview_due_on = None
+    stop_paying(
+        step, rereview.exit_month(step.today, step.data["months"]), EntitlementReason.GRADUAL_EXIT
     )
 
 
 def terminate(step: Step) -> None:
-    application = step.application
-    application.exit_month = rereview.last_month_paid(application, step.today)
-    application.rereview_due_on = None
-    application.decision_reason = step.comment
-    entitlements.end(
-        step.session,
-        last_month=application.exit_month,
-        reason=EntitlementReason.TERMINATION,
-        application=application,
+    step.application.rereview_due_on = None
+    stop_paying(
+        step,
+        rereview.last_month_paid(step.application, step.today),
+        EntitlementReason.TERMINATION,
     )
 
 

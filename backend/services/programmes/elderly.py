@@ -20,7 +20,9 @@ from backend.services.case_steps import (
     materials_complete,
     refusal_rows,
     set_decision_deadline,
+    start_paying,
     stop_clock,
+    stop_paying,
 )
 from backend.services.crypto import current_cipher
 from backend.services.roles import COUNTY, TOWNSHIP
@@ -95,35 +97,17 @@ def propose_band_amount(step: Step) -> None:
 def grant(step: Step) -> None:
     """The county fixes the amount of the band in force on the day it decides, paid
     from the month the application was received (the person was in a band then)."""
-    application = step.application
-    eligibility = _eligibility(step)
-    received = application.submitted_at
-    application.monthly_amount = eligibility.band.monthly_amount
-    application.start_month = application.amount_from = months.of(
-        clock.shanghai_date(received) if received else step.today
-    )
-    application.decision_reason = None
-    entitlements.start(
-        step.session,
-        program=PROGRAM,
-        monthly_amount=application.monthly_amount,
-        from_month=application.start_month,
-        reason=EntitlementReason.APPROVAL,
-        application=application,
+    received = step.application.submitted_at
+    start_paying(
+        step,
+        _eligibility(step).band.monthly_amount,
+        months.of(clock.shanghai_date(received) if received else step.today),
     )
 
 
 def stop_payment(step: Step) -> None:
     """终止: paid for this month, then no more."""
-    application = step.application
-    application.exit_month = months.of(step.today)
-    application.decision_reason = step.comment
-    entitlements.end(
-        step.session,
-        application=application,
-        last_month=application.exit_month,
-        reason=EntitlementReason.TERMINATION,
-    )
+    stop_paying(step, months.of(step.today), EntitlementReason.TERMINATION)
 
 
 # ---- the table ----------------------------------------------------------------------
