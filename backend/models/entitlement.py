@@ -26,6 +26,7 @@ class EntitlementReason(StrEnum):
     GRADUAL_EXIT = "gradual_exit"  # 渐退
     LIVENESS_STOP = "liveness_stop"  # 生存认证 missed
     LIVENESS_RESTORED = "liveness_restored"  # a later 生存认证
+    REREVIEW_CONTINUED = "rereview_continued"  # 复核维持 after a gradual exit had passed
     DEATH = "death"
     TERMINATION = "termination"  # 终止
 
@@ -38,6 +39,7 @@ REASON_LABELS = {
     EntitlementReason.GRADUAL_EXIT: "渐退期满",
     EntitlementReason.LIVENESS_STOP: "未按期生存认证",
     EntitlementReason.LIVENESS_RESTORED: "生存认证恢复",
+    EntitlementReason.REREVIEW_CONTINUED: "复核维持",
     EntitlementReason.DEATH: "死亡",
     EntitlementReason.TERMINATION: "终止",
 }

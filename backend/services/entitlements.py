@@ -221,6 +221,41 @@ def end(
     return current
 
 
+def resume(session: Session, *, application: Application, this_month: str) -> Entitlement | None:
+    """A re-review keeps on paying a case whose gradual exit (渐退) had begun. A stop not
+    yet reached is withdrawn, as nothing has gone unpaid; a stop already past starts a
+    new period the month after it. None when payment never stopped."""
+    program, id_index = _key(application, None, None)
+    if running(session, program, id_index) is not None:
+        return None
+    stopped = session.scalar(
+        select(Entitlement)
+        .where(
+            Entitlement.program == program,
+            Entitlement.person_id_index == id_index,
+            Entitlement.end_reason == EntitlementReason.GRADUAL_EXIT,
+        )
+        .order_by(Entitlement.id.desc())
+        .limit(1)
+    )
+    if stopped is None:
+        return None
+    if stopped.to_month >= this_month:
+        stopped.to_month = stopped.end_reason = stopped.ended_at = None
+        session.flush()
+        return stopped
+    return _open(
+        session,
+        program=program,
+        person=person_of_period(stopped),
+        monthly_amount=stopped.monthly_amount,
+        from_month=months.add(stopped.to_month, 1),
+        reason=EntitlementReason.REREVIEW_CONTINUED,
+        application_id=stopped.application_id,
+        band_min_age=stopped.band_min_age,
+    )
+
+
 def record_back_pay(
     session: Session, entitlement: Entitlement, owed: Iterable[tuple[str, Decimal]]
 ) -> list[BackPay]:

@@ -12,7 +12,15 @@ from flask import current_app
 from backend.errors import ActionNotAllowed
 from backend.models import ApplicationType, AreaType, EntitlementReason
 from backend.models.attachment import AttachmentKind
-from backend.services import dibao, entitlements, households, publicity, regions, rereview
+from backend.services import (
+    dibao,
+    entitlements,
+    households,
+    months,
+    publicity,
+    regions,
+    rereview,
+)
 from backend.services.case_states import PAID, Status
 from backend.services.case_steps import (
     county_decides_for_relatives,
@@ -100,6 +108,14 @@ def schedule_rereview(step: Step) -> None:
     application = step.application
     application.rereview_due_on = rereview.due_on(application, step.today)
     application.exit_month = None
+
+
+def resume_payment(step: Step) -> None:
+    """维持 or 调整 while a gradual exit runs: the household stays on 低保."""
+    if step.application.exit_month is not None:
+        entitlements.resume(
+            step.session, application=step.application, this_month=months.of(step.today)
+        )
 
 
 def adjust_amount(step: Step) -> None:
@@ -205,7 +221,7 @@ TRANSITIONS = (
         Status.APPROVED,
         TOWNSHIP | COUNTY,
         requires=(county_decides_for_relatives,),
-        effects=(stop_clock, schedule_rereview),
+        effects=(resume_payment, stop_clock, schedule_rereview),
     ),
     transition(
         "adjust",  # 调整保障金
@@ -214,7 +230,7 @@ TRANSITIONS = (
         COUNTY,
         data="adjustment",
         fresh=True,
-        effects=(adjust_amount, stop_clock, schedule_rereview),
+        effects=(resume_payment, adjust_amount, stop_clock, schedule_rereview),
     ),
     transition(
         "gradual_exit",  # 渐退
