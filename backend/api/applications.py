@@ -30,7 +30,7 @@ from backend.services import (
     workdays,
     workflow,
 )
-from backend.services.case_states import APPEALABLE
+from backend.services.case_states import APPEALABLE, Status
 from backend.services.crypto import current_cipher, mask_id_number, mask_name, mask_phone
 
 blp = Blueprint(
@@ -205,7 +205,7 @@ class ApplicationSummarySchema(Schema):
 
 
 class QueueArgsSchema(PageArgsSchema):
-    status = fields.String(load_default=None, validate=validate.Length(max=30))
+    status = fields.String(load_default=None, validate=one_of(Status))
     type = fields.String(load_default=None, validate=PROGRAMS)
     region_code = fields.String(load_default=None, validate=REGION_CODE)
     overdue = fields.Boolean(load_default=False)

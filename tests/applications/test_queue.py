@@ -123,6 +123,7 @@ def test_bad_queue_filters_are_422(client, login):
         ("region_code=12", "region_code"),
         ("limit=-1", "limit"),
         ("status=" + "x" * 31, "status"),
+        ("status=approvedd", "status"),
         ("cursor=not-a-cursor", "cursor"),
         ("cursor=" + encode_cursor([2, 1]), "cursor"),  # no third part
         ("cursor=" + encode_cursor(["0", "2026-12-01", 1]), "cursor"),
