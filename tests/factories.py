@@ -4,7 +4,7 @@ from uuid import uuid4
 
 from backend.extensions import db
 from backend.models.attachment import Attachment, AttachmentStatus, ReviewStatus
-from backend.services import clock
+from backend.services import clock, upload_quota
 from backend.services.users import find_by_username
 
 
@@ -57,7 +57,9 @@ def file_material(
     uploader: str = "agent0101",
 ) -> None:
     """A processed material of the case, uploaded by `uploader` and reviewed as
-    `review_status` (the pipeline and the review are tested in tests/attachments)."""
+    `review_status` (the pipeline and the review are tested in tests/attachments); it
+    takes one of the case's places as an upload does."""
+    upload_quota.take(db.session, case_id)
     db.session.add(
         Attachment(
             application_id=case_id,
