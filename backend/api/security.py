@@ -74,8 +74,13 @@ def _load_user(_header: dict, payload: dict) -> User | None:
     return user
 
 
-def _unauthorized(message: str = "请先登录"):
-    return error_response(401, "unauthorized", message)
+# The code stays `unauthorized` (the contract's 401); clients tell a decision that wants
+# the password again from a lapsed sign-in by this reason, never by the message's words.
+FRESH_TOKEN_REQUIRED = {"reason": "fresh_token_required"}
+
+
+def _unauthorized(message: str = "请先登录", details=None):
+    return error_response(401, "unauthorized", message, details)
 
 
 def _redis_down(_error: RedisError):
@@ -93,6 +98,8 @@ def init_app(app: Flask) -> None:
     jwt.expired_token_loader(lambda _h, _p: _unauthorized("登录已过期,请重新登录"))
     jwt.revoked_token_loader(lambda _h, _p: _unauthorized("登录已退出,请重新登录"))
     jwt.user_lookup_error_loader(lambda _h, _p: _unauthorized("账号不可用,请重新登录"))
-    jwt.needs_fresh_token_loader(lambda _h, _p: _unauthorized("请重新输入密码确认此操作"))
+    jwt.needs_fresh_token_loader(
+        lambda _h, _p: _unauthorized("请重新输入密码确认此操作", FRESH_TOKEN_REQUIRED)
+    )
     # The rate limiter's store is Redis: login and SMS codes fail closed.
     app.register_error_handler(RedisError, _redis_down)

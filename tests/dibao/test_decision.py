@@ -35,7 +35,11 @@ def test_a_decision_needs_a_fresh_token(awaiting_decision, step, action):
     case = awaiting_decision()
     response = step(case, "county01", action, comment="不符合条件", fresh=False)
     assert response.status_code == 401
-    assert response.get_json()["error"]["message"] == "请重新输入密码确认此操作"
+    assert response.get_json()["error"] == {
+        "code": "unauthorized",
+        "message": "请重新输入密码确认此操作",
+        "details": {"reason": "fresh_token_required"},
+    }
 
 
 def test_approval_fixes_the_amount_and_pays_from_the_next_month(awaiting_decision, step):

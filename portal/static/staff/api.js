@@ -3,7 +3,6 @@
 // token; a decision that wants the password typed again opens the re-authentication
 // dialog and is then sent again; anything else sends the user to the sign-in page.
 (function () {
-  const FRESH_NEEDED = '请重新输入密码确认此操作';
   const UNAVAILABLE = { code: 'unexpected', message: '服务暂不可用,请稍后再试', details: {} };
 
   function cookie(name) {
@@ -58,7 +57,7 @@
       const error = (answer.data && answer.data.error) || Object.assign({}, UNAVAILABLE);
       error.status = answer.status;
       if (answer.status !== 401 || path.startsWith('/auth/login')) throw error;
-      if (error.message === FRESH_NEEDED) {
+      if (error.details && error.details.reason === 'fresh_token_required') {
         await window.staffApi.reauthenticate(); // rejects when the user cancels
         continue;
       }
