@@ -199,6 +199,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "DISASTER_ESCALATION_THRESHOLD": _int(env, "DISASTER_ESCALATION_THRESHOLD", 10),
         # Photos a township report needs while an emergency response is in force.
         "DISASTER_MIN_PHOTOS_UNDER_RESPONSE": _int(env, "DISASTER_MIN_PHOTOS_UNDER_RESPONSE", 3),
+        # Days a disaster photo staged and never sent with a report or tip is kept.
+        "UNSENT_PHOTO_DAYS": _int(env, "UNSENT_PHOTO_DAYS", 7),
         # 高龄津贴 生存认证: the months in which every recipient confirms being alive.
         "LIVENESS_CHECK_MONTHS": _months(env, "LIVENESS_CHECK_MONTHS", (5, 11)),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),

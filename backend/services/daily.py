@@ -24,6 +24,7 @@ DAILY_RULES: tuple[str, ...] = (
     "backend.services.elderly_daily:move_bands",
     "backend.services.liveness:stop_missed",
     "backend.services.disaster_alerts:remind_updates",
+    "backend.services.disaster_photos:forget_unsent",
     "backend.services.otp:purge_expired",
     "backend.services.audit:prune",
     "backend.services.idempotency:purge_expired",

@@ -5,12 +5,14 @@ A phone sends one file per request, so a photo is uploaded first (`stage`: a
 in the report or tip it belongs to (`bind`). The pipeline checks it like any
 material; the GPS position of a photo (kind `photo`) is kept in the restricted
 columns. The same picture sent for two regions' reports or two tips is marked a
-duplicate for staff (`seen_elsewhere`).
+duplicate for staff (`seen_elsewhere`). A photo never sent within
+`UNSENT_PHOTO_DAYS` is removed with its files by the daily rule `forget_unsent`.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, time, timedelta
 from typing import BinaryIO
 
 from flask import current_app
@@ -21,19 +23,22 @@ from backend.errors import Forbidden, ValidationFailed
 from backend.models import Attachment, Role, User
 from backend.models.attachment import AttachmentKind, AttachmentStatus, Variant
 from backend.models.disaster import DisasterReport, DisasterTip
-from backend.services import attachments, notifications
+from backend.services import after_commit, attachments, clock, notifications, storage
 from backend.services.storage import Storage
 
 UPLOADERS = frozenset({Role.CITIZEN, Role.AGENT, Role.DISASTER_OFFICER})
 
 
+# Staged and not yet named in a report or tip (nor, like every photo, in a case).
+UNSENT = (
+    Attachment.application_id.is_(None)
+    & Attachment.disaster_report_id.is_(None)
+    & Attachment.disaster_tip_id.is_(None)
+)
+
+
 def _unbound(user: User):
-    return (
-        (Attachment.uploaded_by_id == user.id)
-        & Attachment.application_id.is_(None)
-        & Attachment.disaster_report_id.is_(None)
-        & Attachment.disaster_tip_id.is_(None)
-    )
+    return (Attachment.uploaded_by_id == user.id) & UNSENT
 
 
 def stage(session: Session, user: User, stream: BinaryIO, filename: str, store: Storage):
@@ -152,3 +157,29 @@ def notify_rejected(session: Session, photo: Attachment, reason: str) -> None:
             "reason": reason,
         },
     )
+
+
+# Rows removed per daily run: the rest wait for the next day, so one run stays short.
+FORGET_BATCH = 1000
+
+
+def forget_unsent(session: Session, day: date) -> dict[str, int]:
+    """Daily rule: photos staged and never sent with a report or tip (a phone that gave
+    up, a stranger's uploads) are deleted after `UNSENT_PHOTO_DAYS`, files once the
+    rows are gone."""
+    days = current_app.config["UNSENT_PHOTO_DAYS"]
+    cutoff = datetime.combine(day - timedelta(days=days), time(), tzinfo=clock.SHANGHAI)
+    photos = session.scalars(
+        select(Attachment).where(UNSENT, Attachment.created_at < cutoff).limit(FORGET_BATCH)
+    ).all()
+    keys = [photo.file_key(variant) for photo in photos for variant in Variant]
+    for photo in photos:
+        session.delete(photo)
+    after_commit.call(session, _delete_files, keys)
+    return {"deleted": len(photos)}
+
+
+def _delete_files(keys: list[str]) -> None:
+    store = storage.storage()
+    for key in keys:
+        store.delete(key)

@@ -2,12 +2,17 @@
 by a report or a tip once named there; the position kept in the restricted columns;
 visibility and duplicates follow the owner."""
 
+from datetime import timedelta
+
 import pytest
 
 from backend.extensions import db
 from backend.jobs import attachments as attachment_jobs
 from backend.jobs.context import use_app
 from backend.models import Attachment
+from backend.models.attachment import Variant
+from backend.services import clock, disaster_photos
+from backend.services.storage import storage
 from tests.attachments import files
 from tests.disaster.conftest import TOWNSHIP, VILLAGE
 
@@ -133,3 +138,20 @@ def test_an_empty_or_missing_file_is_refused_with_the_field_named(client, login)
         content_type="multipart/form-data",
     )
     assert staff.status_code == 403
+
+
+def test_a_photo_never_sent_is_forgotten_with_its_files_after_a_week_of_days(app, upload_photo):
+    kept, forgotten = upload_photo(), upload_photo()
+    week_ago = clock.now() - timedelta(days=8)  # counted in whole Shanghai days
+    db.session.get(Attachment, forgotten).created_at = week_ago
+    db.session.commit()
+    original = db.session.get(Attachment, forgotten).file_key(Variant.ORIGINAL)
+    storage().open(original).close()  # stored until now
+
+    result = disaster_photos.forget_unsent(db.session, clock.today())
+    db.session.commit()
+
+    assert result == {"deleted": 1}
+    assert (reload(kept) is not None, reload(forgotten)) == (True, None)
+    with pytest.raises(FileNotFoundError):
+        storage().open(original)
