@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import StrictInteger, Text, one_of
+from backend.api.fields import StrictInteger, Text, multipart_body, one_of
 from backend.api.idempotency import idempotent
 from backend.api.security import auth_required, current_user
 from backend.errors import NotFound
@@ -95,9 +95,7 @@ class ReviewSchema(Schema):
 @blp.arguments(UploadFormSchema, location="form")
 @blp.arguments(UploadFileSchema, location="files")
 @blp.response(202, AttachmentSchema)
-@blp.doc(
-    requestBody={"required": True, "content": {"multipart/form-data": {"schema": UploadSchema}}}
-)
+@blp.doc(**multipart_body(UploadSchema))
 def upload_attachment(form, files, application_id: int):
     """Upload a material (multipart `file` and `kind`); it is checked in the background."""
     incoming = attachments.Upload(

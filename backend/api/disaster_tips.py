@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, post_load, validate
 from backend.api.attachments import AttachmentSchema
 from backend.api.disaster_fields import Coordinate
 from backend.api.disaster_schemas import PHOTO_IDS
-from backend.api.fields import REGION_CODE, StrictInteger, Text, one_of
+from backend.api.fields import REGION_CODE, StrictInteger, Text, multipart_body, one_of
 from backend.api.idempotency import idempotent
 from backend.api.pagination import PageArgsSchema, page_schema, paginate
 from backend.api.security import auth_required, current_user
@@ -89,9 +89,7 @@ class PhotoFileSchema(Schema):
 @idempotent
 @blp.arguments(PhotoFileSchema, location="files")
 @blp.response(202, AttachmentSchema)
-@blp.doc(
-    requestBody={"required": True, "content": {"multipart/form-data": {"schema": PhotoFileSchema}}}
-)
+@blp.doc(**multipart_body(PhotoFileSchema))
 def upload_photo(files):
     """Upload one photo (multipart `file`); name its id in a report's or tip's
     `photo_ids`. It is checked in the background like any material."""

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from backend.api.fields import IsoDate, Text
+from backend.api.fields import IsoDate, Text, multipart_body
 from backend.api.idempotency import idempotent
 from backend.api.security import auth_required, current_user
 from backend.extensions import db
@@ -56,9 +56,7 @@ class RosterImportSchema(Schema):
 @idempotent
 @blp.arguments(RosterFileSchema, location="files")
 @blp.response(202, RosterImportSchema)
-@blp.doc(
-    requestBody={"required": True, "content": {"multipart/form-data": {"schema": RosterFileSchema}}}
-)
+@blp.doc(**multipart_body(RosterFileSchema))
 def import_roster(files):
     """The county's hukou roster (CSV or XLSX: name, id_number, village_code,
     hukou_type, alive); eligible people are enrolled in the background."""
@@ -139,9 +137,7 @@ def record_visit(body):
 @idempotent
 @blp.arguments(SelfieSchema, location="files")
 @blp.response(202, LivenessCheckSchema)
-@blp.doc(
-    requestBody={"required": True, "content": {"multipart/form-data": {"schema": SelfieSchema}}}
-)
+@blp.doc(**multipart_body(SelfieSchema))
 def take_selfie(files):
     """The person's own selfie (本人自拍认证), checked in the background."""
     check = liveness.take_selfie(

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from backend.errors import ValidationFailed
 
@@ -120,3 +120,12 @@ class Ratio(fields.Field):
 def one_of(choices: type[Enum]) -> validate.OneOf:
     """A validator accepting the values of a StrEnum, exactly as stored."""
     return validate.OneOf([choice.value for choice in choices])
+
+
+def multipart_body(schema: type[Schema]) -> dict:
+    """`@blp.doc(**multipart_body(Schema))`: the OpenAPI request body of a view that
+    reads its files (and form) with `location="files"`/`"form"`, which flask-smorest
+    leaves out of the document."""
+    return {
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+    }
